@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class HomeConfig(AppConfig):
+    name = "home"
+    verbose_name = _("Site")
+
+    def ready(self) -> None:
+        from . import signal_handlers
+
+        signal_handlers.connect()

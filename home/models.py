@@ -1,0 +1,298 @@
+"""Home page, standard pages, the shared base page, images and site-wide settings."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, TabbedInterface, ObjectList
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField, StreamField
+from wagtail.images.models import AbstractImage, AbstractRendition, Image
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from .blocks import RICH_TEXT_FEATURES, BaseStreamBlock, KeyFigureBlock, LinkBlock
+from .page_cache import public_page_cache
+
+
+class CustomImage(AbstractImage):
+    """The site's image: every image carries its alternative text and its credit."""
+
+    alt_text = models.CharField(
+        _("texte alternatif"),
+        max_length=255,
+        help_text=_(
+            "Décrit l'image pour les personnes qui ne la voient pas. "
+            "Saisissez « - » pour une image purement décorative."
+        ),
+    )
+    credit = models.CharField(_("crédit"), max_length=255, blank=True)
+
+    admin_form_fields = (*Image.admin_form_fields, "alt_text", "credit")
+    search_fields = [*AbstractImage.search_fields, index.SearchField("credit")]
+
+    class Meta(AbstractImage.Meta):
+        verbose_name = _("image")
+        verbose_name_plural = _("images")
+
+    @property
+    def default_alt_text(self) -> str:
+        return "" if self.alt_text.strip() == "-" else self.alt_text
+
+
+class CustomRendition(AbstractRendition):
+    image = models.ForeignKey(CustomImage, on_delete=models.CASCADE, related_name="renditions")
+
+    class Meta:
+        unique_together = (("image", "filter_spec", "focal_point_key"),)
+
+
+@method_decorator(public_page_cache, name="serve")
+class BasePage(Page):
+    """What every page of the site shares: a listing card, social sharing, cache headers."""
+
+    listing_summary = models.TextField(
+        _("résumé pour les listes"),
+        blank=True,
+        max_length=300,
+        help_text=_("Affiché sur les cartes et dans les résultats de recherche (300 caractères)."),
+    )
+    listing_image = models.ForeignKey(
+        "home.CustomImage",
+        verbose_name=_("image pour les listes"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    social_image = models.ForeignKey(
+        "home.CustomImage",
+        verbose_name=_("image de partage"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Image montrée par les réseaux sociaux (1200 × 630 conseillé)."),
+    )
+    social_text = models.CharField(_("texte de partage"), max_length=255, blank=True)
+
+    search_fields = [*Page.search_fields, index.SearchField("listing_summary")]
+    promote_panels = [
+        *Page.promote_panels,
+        MultiFieldPanel(
+            [FieldPanel("listing_summary"), FieldPanel("listing_image")],
+            heading=_("Cartes et listes"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("social_image"), FieldPanel("social_text")],
+            heading=_("Réseaux sociaux"),
+        ),
+    ]
+
+    class Meta:
+        abstract = True
+
+    @property
+    def summary(self) -> str:
+        return self.listing_summary or self.search_description
+
+    def get_meta_description(self) -> str:
+        return self.search_description or self.listing_summary or self.social_text
+
+
+class HomePage(BasePage):
+    hero_title = models.CharField(_("titre d'accroche"), max_length=160)
+    hero_text = models.TextField(_("texte d'accroche"), blank=True, max_length=500)
+    hero_image = models.ForeignKey(
+        "home.CustomImage",
+        verbose_name=_("image d'accroche"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    hero_link = StreamField(
+        [("link", LinkBlock())],
+        verbose_name=_("boutons d'accroche"),
+        blank=True,
+        max_num=2,
+    )
+    introduction = RichTextField(_("introduction"), blank=True, features=RICH_TEXT_FEATURES)
+    key_figures_title = models.CharField(
+        _("titre des chiffres clés"), max_length=120, blank=True, default="Le réseau en chiffres"
+    )
+    key_figures = StreamField(
+        [("figure", KeyFigureBlock())], verbose_name=_("chiffres clés"), blank=True, max_num=8
+    )
+    body = StreamField(BaseStreamBlock(), verbose_name=_("contenu"), blank=True)
+
+    content_panels = [
+        *BasePage.content_panels,
+        MultiFieldPanel(
+            [FieldPanel("hero_title"), FieldPanel("hero_text"), FieldPanel("hero_image"), FieldPanel("hero_link")],
+            heading=_("Accroche"),
+        ),
+        FieldPanel("introduction"),
+        MultiFieldPanel(
+            [FieldPanel("key_figures_title"), FieldPanel("key_figures")], heading=_("Chiffres clés")
+        ),
+        FieldPanel("body"),
+    ]
+    search_fields = [
+        *BasePage.search_fields,
+        index.SearchField("hero_text"),
+        index.SearchField("introduction"),
+        index.SearchField("body"),
+    ]
+
+    parent_page_types = ["wagtailcore.Page"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("page d'accueil")
+        verbose_name_plural = _("pages d'accueil")
+
+    @property
+    def key_figure_values(self) -> list:
+        return [block.value for block in self.key_figures]
+
+
+class StandardPage(BasePage):
+    introduction = models.TextField(_("chapô"), blank=True, max_length=600)
+    body = StreamField(BaseStreamBlock(), verbose_name=_("contenu"), blank=True)
+
+    content_panels = [*BasePage.content_panels, FieldPanel("introduction"), FieldPanel("body")]
+    search_fields = [
+        *BasePage.search_fields,
+        index.SearchField("introduction"),
+        index.SearchField("body"),
+    ]
+
+    parent_page_types = ["home.HomePage", "home.StandardPage"]
+    subpage_types = ["home.StandardPage"]
+
+    class Meta:
+        verbose_name = _("page standard")
+        verbose_name_plural = _("pages standard")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # Sub-pages listed at the bottom of a section page ("Le réseau" and its pages).
+        context["children"] = (
+            self.get_children()
+            .live()
+            .public()
+            .specific()
+            .defer_streamfields()
+            .order_by("path")
+        )
+        return context
+
+
+# --- Site-wide settings ---------------------------------------------------------------------
+
+
+class SocialLinkBlock(blocks.StructBlock):
+    network = blocks.ChoiceBlock(
+        label=_("Réseau"),
+        choices=[
+            ("facebook", "Facebook"),
+            ("linkedin", "LinkedIn"),
+            ("instagram", "Instagram"),
+            ("youtube", "YouTube"),
+            ("mastodon", "Mastodon"),
+            ("bluesky", "Bluesky"),
+            ("x", "X (Twitter)"),
+            ("autre", _("Autre")),
+        ],
+    )
+    url = blocks.URLBlock(label=_("Adresse"))
+
+    class Meta:
+        icon = "site"
+        label = _("Réseau social")
+
+
+@register_setting(icon="site")
+class SiteIdentitySettings(ClusterableModel, BaseSiteSetting):
+    """Who we are and how to reach us: used by the footer and the contact blocks."""
+
+    organisation_name = models.CharField(_("nom de l'organisation"), max_length=255, default="SO Coopération")
+    tagline = models.CharField(_("signature"), max_length=255, blank=True)
+    address = models.TextField(_("adresse postale"), blank=True)
+    phone = models.CharField(_("téléphone"), max_length=40, blank=True)
+    email = models.EmailField(_("adresse électronique"), blank=True)
+    social_links = StreamField(
+        [("link", SocialLinkBlock())], verbose_name=_("réseaux sociaux"), blank=True
+    )
+    newsletter_url = models.URLField(_("lien d'inscription à la lettre d'information"), blank=True)
+    footer_text = models.TextField(_("texte du pied de page"), blank=True, max_length=600)
+    last_updated_at = models.DateTimeField(auto_now=True, editable=False)
+
+    panels = [
+        MultiFieldPanel(
+            [FieldPanel("organisation_name"), FieldPanel("tagline")], heading=_("Identité")
+        ),
+        MultiFieldPanel(
+            [FieldPanel("address"), FieldPanel("phone"), FieldPanel("email")],
+            heading=_("Contact"),
+        ),
+        FieldPanel("social_links"),
+        FieldPanel("newsletter_url"),
+        FieldPanel("footer_text"),
+        InlinePanel("partners", heading=_("Partenaires"), label=_("Partenaire")),
+    ]
+
+    class Meta:
+        verbose_name = _("identité et contact")
+
+
+class Partner(Orderable):
+    settings = ParentalKey(SiteIdentitySettings, on_delete=models.CASCADE, related_name="partners")
+    name = models.CharField(_("nom"), max_length=255)
+    url = models.URLField(_("site web"), blank=True)
+    logo = models.ForeignKey(
+        "home.CustomImage",
+        verbose_name=_("logo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    panels = [FieldPanel("name"), FieldPanel("url"), FieldPanel("logo")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("partenaire")
+        verbose_name_plural = _("partenaires")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@register_setting(icon="list-ul")
+class NavigationSettings(BaseSiteSetting):
+    header_links = StreamField(
+        [("link", LinkBlock())], verbose_name=_("menu principal"), blank=True, max_num=9
+    )
+    footer_links = StreamField(
+        [("link", LinkBlock())],
+        verbose_name=_("menu du pied de page"),
+        blank=True,
+        help_text=_("Mentions légales, accessibilité, données personnelles, plan du site..."),
+    )
+    last_updated_at = models.DateTimeField(auto_now=True, editable=False)
+
+    edit_handler = TabbedInterface(
+        [
+            ObjectList([FieldPanel("header_links")], heading=_("En-tête")),
+            ObjectList([FieldPanel("footer_links")], heading=_("Pied de page")),
+        ]
+    )
+
+    class Meta:
+        verbose_name = _("navigation")
