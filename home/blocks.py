@@ -78,7 +78,10 @@ class LinkBlock(blocks.StructBlock):
     page = blocks.PageChooserBlock(label=_("Page du site"), required=False)
     url = blocks.URLBlock(label=_("ou adresse externe"), required=False)
     label = blocks.CharBlock(
-        label=_("Libellé"), required=False, max_length=80, help_text=_("Par défaut : le titre de la page.")
+        label=_("Libellé"),
+        required=False,
+        max_length=80,
+        help_text=_("Par défaut : le titre de la page."),
     )
 
     class Meta:
@@ -149,7 +152,10 @@ class AccordionBlock(blocks.StructBlock):
         preview_value = {
             "title": "Questions fréquentes",
             "items": [
-                {"question": "Qui peut adhérer ?", "answer": "<p>Toute structure de la région.</p>"},
+                {
+                    "question": "Qui peut adhérer ?",
+                    "answer": "<p>Toute structure de la région.</p>",
+                },
             ],
         }
 

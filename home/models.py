@@ -8,7 +8,13 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail import blocks
-from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, TabbedInterface, ObjectList
+from wagtail.admin.panels import (
+    FieldPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.images.models import AbstractImage, AbstractRendition, Image
@@ -133,7 +139,12 @@ class HomePage(BasePage):
     content_panels = [
         *BasePage.content_panels,
         MultiFieldPanel(
-            [FieldPanel("hero_title"), FieldPanel("hero_text"), FieldPanel("hero_image"), FieldPanel("hero_link")],
+            [
+                FieldPanel("hero_title"),
+                FieldPanel("hero_text"),
+                FieldPanel("hero_image"),
+                FieldPanel("hero_link"),
+            ],
             heading=_("Accroche"),
         ),
         FieldPanel("introduction"),
@@ -183,12 +194,7 @@ class StandardPage(BasePage):
         context = super().get_context(request, *args, **kwargs)
         # Sub-pages listed at the bottom of a section page ("Le réseau" and its pages).
         context["children"] = (
-            self.get_children()
-            .live()
-            .public()
-            .specific()
-            .defer_streamfields()
-            .order_by("path")
+            self.get_children().live().public().specific().defer_streamfields().order_by("path")
         )
         return context
 
@@ -221,7 +227,9 @@ class SocialLinkBlock(blocks.StructBlock):
 class SiteIdentitySettings(ClusterableModel, BaseSiteSetting):
     """Who we are and how to reach us: used by the footer and the contact blocks."""
 
-    organisation_name = models.CharField(_("nom de l'organisation"), max_length=255, default="SO Coopération")
+    organisation_name = models.CharField(
+        _("nom de l'organisation"), max_length=255, default="SO Coopération"
+    )
     tagline = models.CharField(_("signature"), max_length=255, blank=True)
     address = models.TextField(_("adresse postale"), blank=True)
     phone = models.CharField(_("téléphone"), max_length=40, blank=True)

@@ -66,8 +66,9 @@ def public_page_cache(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
     Logged-in users get `private` headers so no proxy keeps a page with the user bar."""
 
     @wraps(view)
-    def wrapper(page, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        response = view(page, request, *args, **kwargs)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        # Used through `method_decorator`: `view` is already bound to the page.
+        response = view(request, *args, **kwargs)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             patch_cache_control(response, private=True, no_cache=True)
@@ -102,7 +103,9 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         if self._storable(request, response):
             headers = {h: response[h] for h in _KEPT_HEADERS if response.has_header(h)}
-            cache.set(key, (response.status_code, headers, response.content), settings.PAGE_CACHE_SECONDS)
+            cache.set(
+                key, (response.status_code, headers, response.content), settings.PAGE_CACHE_SECONDS
+            )
             response[HEADER] = "miss"
         return response
 

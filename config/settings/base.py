@@ -185,7 +185,9 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 EMAIL_TIMEOUT = 10
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Portail du réseau <ne-pas-repondre@localhost>")
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL", "Portail du réseau <ne-pas-repondre@localhost>"
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Security headers every environment sends; production adds HTTPS-only settings.
@@ -203,7 +205,20 @@ WAGTAILIMAGES_IMAGE_MODEL = "home.CustomImage"
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]  # no SVG: it can carry scripts
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 5 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
-WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "odt", "ods", "odp", "xls", "xlsx", "ppt", "pptx", "csv", "txt"]
+WAGTAILDOCS_EXTENSIONS = [
+    "pdf",
+    "doc",
+    "docx",
+    "odt",
+    "ods",
+    "odp",
+    "xls",
+    "xlsx",
+    "ppt",
+    "pptx",
+    "csv",
+    "txt",
+]
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILSEARCH_BACKENDS = {

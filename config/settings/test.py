@@ -33,3 +33,5 @@ AXES_ENABLED = True
 WAGTAILSEARCH_BACKENDS = {
     "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "french"},
 }
+
+WHITENOISE_USE_FINDERS = True

@@ -11,7 +11,9 @@ def breadcrumbs(context, page: Page | None = None):
     """Ancestors of the page below the site root, in one query."""
     if page is None or page.depth <= 2:
         return {"ancestors": [], "page": page}
-    ancestors = page.get_ancestors().filter(depth__gt=1).only("id", "title", "url_path", "depth", "path")
+    ancestors = (
+        page.get_ancestors().filter(depth__gt=1).only("id", "title", "url_path", "depth", "path")
+    )
     return {"ancestors": list(ancestors), "page": page, "request": context.get("request")}
 
 
