@@ -250,5 +250,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.security.DisallowedHost": {"handlers": ["console"], "level": "ERROR"},
+        # One line per background task (search index, reference index) drowns the log.
+        "django_tasks": {"level": "WARNING"},
     },
 }
