@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Prefetch
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
@@ -55,6 +56,10 @@ class CustomRendition(AbstractRendition):
 
     class Meta:
         unique_together = (("image", "filter_spec", "focal_point_key"),)
+
+
+# Rendition of a page's listing image on cards (components/page_card.html).
+CARD_IMAGE_FILTER = "fill-480x270|format-webp"
 
 
 @method_decorator(public_page_cache, name="serve")
@@ -192,9 +197,20 @@ class StandardPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        # Sub-pages listed at the bottom of a section page ("Le réseau" and its pages).
+        # Sub-pages listed at the bottom of a section page ("Le réseau" and its pages), with
+        # their card images and renditions: a fixed number of queries whatever their number.
         context["children"] = (
-            self.get_children().live().public().specific().defer_streamfields().order_by("path")
+            StandardPage.objects.child_of(self)
+            .live()
+            .public()
+            .defer_streamfields()
+            .prefetch_related(
+                Prefetch(
+                    "listing_image",
+                    queryset=CustomImage.objects.prefetch_renditions(CARD_IMAGE_FILTER),
+                )
+            )
+            .order_by("path")
         )
         return context
 
@@ -257,6 +273,14 @@ class SiteIdentitySettings(ClusterableModel, BaseSiteSetting):
 
     class Meta:
         verbose_name = _("identité et contact")
+
+    PARTNER_LOGO_FILTER = "max-160x80"
+
+    def partners_for_display(self) -> list[Partner]:
+        """Partners with their logos and the logo renditions, in three queries whatever
+        their number."""
+        logos = CustomImage.objects.prefetch_renditions(self.PARTNER_LOGO_FILTER)
+        return list(self.partners.prefetch_related(Prefetch("logo", queryset=logos)))
 
 
 class Partner(Orderable):

@@ -252,6 +252,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.security.DisallowedHost": {"handlers": ["console"], "level": "ERROR"},
+        # One line per background task (search index, reference index) drowns the log.
+        "django_tasks": {"level": "WARNING"},
     },
 }
 

@@ -1,0 +1,139 @@
+from http import HTTPStatus
+
+from django.core.exceptions import ValidationError
+from wagtail.models import Page
+from wagtail.test.utils import WagtailPageTestCase
+from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
+
+from home.models import CustomImage, HomePage, StandardPage
+from home.tests.factories import CustomImageFactory, StandardPageFactory, make_site_with_home
+
+
+class PageTypeTests(WagtailPageTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.home = make_site_with_home()
+
+    def setUp(self):
+        self.login()
+
+    def test_home_page_only_at_the_root(self):
+        self.assertAllowedParentPageTypes(HomePage, {Page})
+        self.assertCanCreateAt(Page, HomePage)
+        self.assertCanNotCreateAt(StandardPage, HomePage)
+
+    def test_standard_page_below_home_and_sections(self):
+        self.assertAllowedParentPageTypes(StandardPage, {HomePage, StandardPage})
+        self.assertAllowedSubpageTypes(StandardPage, {StandardPage})
+
+    def test_home_page_is_a_singleton(self):
+        self.assertFalse(HomePage.can_create_at(Page.get_first_root_node()))
+
+    def test_editor_can_create_a_standard_page_with_every_shared_block(self):
+        document_free_body = streamfield(
+            [
+                ("heading", {"text": "Nos missions", "level": "h2"}),
+                ("paragraph", rich_text("<p>Informer, accompagner, mettre en réseau.</p>")),
+                ("quote", {"quote": "Faire réseau", "attribution": "Une adhérente"}),
+                (
+                    "call_to_action",
+                    {
+                        "title": "Nous rejoindre",
+                        "text": "Référencez votre structure.",
+                        "link": {"page": "", "url": "https://example.org", "label": "Adhérer"},
+                    },
+                ),
+                (
+                    "accordion",
+                    {
+                        "title": "FAQ",
+                        "items": streamfield([]) | {"count": 0},
+                    },
+                ),
+                (
+                    "key_figures",
+                    {"title": "Chiffres", "figures": streamfield([]) | {"count": 0}},
+                ),
+            ]
+        )
+        self.assertCanCreate(
+            self.home,
+            StandardPage,
+            nested_form_data(
+                {
+                    "title": "Le réseau",
+                    "slug": "le-reseau",
+                    "introduction": "Qui sommes-nous ?",
+                    "body": document_free_body,
+                }
+            ),
+        )
+        page = StandardPage.objects.get(slug="le-reseau")
+        self.assertEqual(
+            [block.block_type for block in page.body],
+            ["heading", "paragraph", "quote", "call_to_action", "accordion", "key_figures"],
+        )
+
+    def test_standard_page_renders(self):
+        page = StandardPageFactory(parent=self.home, title="Gouvernance")
+        self.assertPageIsRenderable(page)
+        self.assertPageIsPreviewable(
+            page,
+            post_data=nested_form_data(
+                {"title": "Gouvernance", "slug": page.slug, "body": streamfield([])}
+            ),
+        )
+
+    def test_home_page_renders_and_previews(self):
+        self.assertPageIsRenderable(self.home)
+        self.assertPageIsPreviewable(
+            self.home,
+            post_data=nested_form_data(
+                {
+                    "title": "Accueil",
+                    "slug": "accueil",
+                    "hero_title": "Agir ensemble",
+                    "hero_link": streamfield([]),
+                    "introduction": rich_text("<p>Bienvenue</p>"),
+                    "key_figures": streamfield([("figure", {"value": "176", "label": "acteurs"})]),
+                    "body": streamfield([]),
+                }
+            ),
+        )
+
+    def test_external_link_without_label_is_refused(self):
+        from home.blocks import LinkBlock
+
+        block = LinkBlock()
+        with self.assertRaises(ValidationError):
+            block.clean(block.to_python({"page": None, "url": "https://example.org", "label": ""}))
+        with self.assertRaises(ValidationError):
+            block.clean(block.to_python({"page": None, "url": "", "label": "Rien"}))
+
+
+class ImageModelTests(WagtailPageTestCase):
+    def test_alternative_text_is_required(self):
+        image = CustomImageFactory.build(alt_text="")
+        with self.assertRaises(ValidationError) as caught:
+            image.full_clean(exclude=["file", "width", "height"])
+        self.assertIn("alt_text", caught.exception.message_dict)
+
+    def test_decorative_image_gets_an_empty_alt(self):
+        image = CustomImageFactory(alt_text="-")
+        self.assertEqual(image.default_alt_text, "")
+        image = CustomImageFactory(alt_text="Une réunion du groupe pays Burkina Faso")
+        self.assertEqual(image.default_alt_text, "Une réunion du groupe pays Burkina Faso")
+
+    def test_credit_is_shown_under_an_image_block(self):
+        home = make_site_with_home()
+        image = CustomImageFactory(alt_text="Atelier de formation", credit="Photo : A. Martin")
+        page = StandardPageFactory(
+            parent=home,
+            body=[("image", {"image": image, "caption": "Une formation", "credit": ""})],
+        )
+        response = self.client.get(page.url)
+        self.assertEqual(response.status_code, HTTPStatus.OK)
+        html = response.content.decode()
+        self.assertIn('alt="Atelier de formation"', html)
+        self.assertIn("© Photo : A. Martin", html)
+        self.assertEqual(CustomImage.objects.count(), 1)

@@ -1,0 +1,265 @@
+"""What a visitor sees: rendering, settings and menus, cache, technical endpoints."""
+
+from http import HTTPStatus
+from unittest import mock
+
+import pytest
+from django.db import OperationalError
+from django.test import RequestFactory
+from django.views.defaults import server_error
+from wagtail.documents.models import Document
+from wagtail.embeds.embeds import get_embed_hash
+from wagtail.embeds.models import Embed
+
+from home.models import NavigationSettings, Partner, SiteIdentitySettings
+from home.tests.factories import CustomImageFactory, StandardPageFactory, make_site_with_home
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def home():
+    return make_site_with_home()
+
+
+def _configure_site(home, *, links: int, partners: int) -> None:
+    site = home.get_site()
+    identity = SiteIdentitySettings.for_site(site)
+    identity.organisation_name = "SO Coopération"
+    identity.address = "12 rue de la Coopération\n33000 Bordeaux"
+    identity.phone = "05 56 00 00 00"
+    identity.email = "contact@so-cooperation.example"
+    identity.social_links = [
+        ("link", {"network": "linkedin", "url": "https://linkedin.example/so"})
+    ]
+    identity.save()
+    for n in range(partners):
+        Partner.objects.create(
+            settings=identity,
+            name=f"Partenaire {n}",
+            url=f"https://partenaire{n}.example",
+            logo=CustomImageFactory(alt_text=f"Logo du partenaire {n}"),
+        )
+    pages = [StandardPageFactory(parent=home, title=f"Rubrique {n}") for n in range(links)]
+    navigation = NavigationSettings.for_site(site)
+    navigation.header_links = [("link", {"page": page, "url": "", "label": ""}) for page in pages]
+    navigation.footer_links = [
+        (
+            "link",
+            {"page": None, "url": "https://example.org/accessibilite", "label": "Accessibilité"},
+        )
+    ]
+    navigation.save()
+
+
+def test_page_with_every_block_renders(client, home):
+    image = CustomImageFactory(alt_text="Des participants en atelier", credit="Réseau")
+    document = Document.objects.create(title="Rapport d'activité 2020", file=image.file)
+    # A stored embed: the test never asks the video site.
+    Embed.objects.create(
+        hash=get_embed_hash("https://video.example/watch/1"),
+        url="https://video.example/watch/1",
+        max_width=None,
+        type="video",
+        html='<iframe title="Présentation du réseau" src="https://video.example/embed/1"></iframe>',
+        provider_name="Video",
+    )
+    page = StandardPageFactory(
+        parent=home,
+        title="Le réseau",
+        body=[
+            ("heading", {"text": "Nos missions", "level": "h2"}),
+            ("paragraph", "<p>Informer et <b>accompagner</b>.</p>"),
+            ("image", {"image": image, "caption": "Un atelier", "credit": ""}),
+            ("quote", {"quote": "Faire réseau", "attribution": "Une adhérente"}),
+            (
+                "call_to_action",
+                {
+                    "title": "Nous rejoindre",
+                    "text": "",
+                    "link": {"page": home, "url": "", "label": "Adhérer"},
+                },
+            ),
+            ("embed", "https://video.example/watch/1"),
+            ("documents", {"title": "À télécharger", "documents": [document]}),
+            (
+                "accordion",
+                {"title": "FAQ", "items": [{"question": "Qui ?", "answer": "<p>Tous.</p>"}]},
+            ),
+            (
+                "key_figures",
+                {
+                    "title": "Chiffres",
+                    "figures": [{"value": "176", "label": "acteurs", "detail": ""}],
+                },
+            ),
+        ],
+    )
+    response = client.get(page.url)
+    assert response.status_code == HTTPStatus.OK
+    html = response.content.decode()
+    for expected in (
+        '<h2 class="block-heading">Nos missions</h2>',
+        "<b>accompagner</b>",
+        'alt="Des participants en atelier"',
+        "Faire réseau",
+        'href="/">Adhérer</a>',
+        'title="Présentation du réseau"',
+        "Rapport d&#x27;activité 2020",
+        "<summary>Qui ?</summary>",
+        '<span class="key-figure__value">176</span>',
+    ):
+        assert expected in html
+    assert html.count("<h1") == 1
+
+
+def test_layout_landmarks_and_skip_link(client, home):
+    html = client.get("/").content.decode()
+    assert '<html lang="fr">' in html
+    assert '<a class="skip-link" href="#contenu">Aller au contenu</a>' in html
+    assert '<main id="contenu"' in html
+    assert 'role="banner"' in html and 'role="contentinfo"' in html
+    assert 'role="search"' in html
+    assert html.count("<h1") == 1
+
+
+def test_settings_and_menus_appear_in_header_and_footer(client, home):
+    _configure_site(home, links=3, partners=2)
+    html = client.get("/").content.decode()
+    assert 'aria-label="Menu principal"' in html
+    for n in range(3):
+        assert f">Rubrique {n}</a>" in html
+    assert "12 rue de la Coopération<br>33000 Bordeaux" in html
+    assert 'href="mailto:contact@so-cooperation.example"' in html
+    assert 'alt="Partenaire 1"' in html
+    assert ">Accessibilité</a>" in html
+
+
+def test_saving_a_setting_refreshes_the_cached_footer(client, home):
+    _configure_site(home, links=1, partners=0)
+    assert "05 56 00 00 00" in client.get("/").content.decode()
+    identity = SiteIdentitySettings.for_site(home.get_site())
+    identity.phone = "05 49 11 22 33"
+    identity.save()
+    html = client.get("/").content.decode()
+    assert "05 49 11 22 33" in html
+    assert "05 56 00 00 00" not in html
+
+
+def test_current_section_is_marked_in_the_menu(client, home):
+    _configure_site(home, links=2, partners=0)
+    page = home.get_children().first().specific
+    html = client.get(page.url).content.decode()
+    assert f'<a href="{page.url}" aria-current="page">' in html
+
+
+def test_breadcrumbs_list_the_ancestors(client, home):
+    section = StandardPageFactory(parent=home, title="Le réseau", slug="le-reseau")
+    child = StandardPageFactory(parent=section, title="Gouvernance", slug="gouvernance")
+    html = client.get(child.url).content.decode()
+    assert 'aria-label="Fil d\'Ariane"' in html
+    assert '<li><a href="/">Accueil</a></li>' in html
+    assert '<li><a href="/le-reseau/">Le réseau</a></li>' in html
+    assert '<span aria-current="page">Gouvernance</span>' in html
+    # The section lists its child page as a card.
+    assert "Gouvernance" in client.get(section.url).content.decode()
+
+
+@pytest.mark.parametrize("size", [2, 12])
+def test_home_page_queries_do_not_grow_with_menu_and_partners(
+    client, home, django_assert_max_num_queries, size
+):
+    _configure_site(home, links=size, partners=size)
+    client.get("/")  # warm the site root paths cache and renditions
+    from django.core.cache import cache
+
+    cache.clear()
+    with django_assert_max_num_queries(12):
+        response = client.get("/", HTTP_COOKIE="sessionid=none")
+    assert response.status_code == HTTPStatus.OK
+
+
+def test_standard_page_query_count(client, home, django_assert_max_num_queries):
+    _configure_site(home, links=8, partners=6)
+    page = StandardPageFactory(parent=home, title="Le réseau")
+    for n in range(10):
+        StandardPageFactory(parent=page, title=f"Sous-page {n}")
+    client.get(page.url)
+    with django_assert_max_num_queries(12):
+        assert client.get(page.url, HTTP_COOKIE="sessionid=none").status_code == HTTPStatus.OK
+
+
+def test_french_404(client, home):
+    response = client.get("/cette-page-n-existe-pas/")
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    html = response.content.decode()
+    assert "Page introuvable" in html
+    assert '<html lang="fr">' in html
+
+
+def test_french_500_renders_without_the_database():
+    request = RequestFactory().get("/")
+    with mock.patch("django.db.backends.utils.CursorWrapper.execute", side_effect=OperationalError):
+        response = server_error(request)
+    assert response.status_code == HTTPStatus.INTERNAL_SERVER_ERROR
+    assert "Une erreur est survenue" in response.content.decode()
+
+
+def test_robots_txt(client, home):
+    response = client.get("/robots.txt")
+    assert response.status_code == HTTPStatus.OK
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    body = response.content.decode()
+    assert "Disallow: /admin/" in body
+    assert "Sitemap: http://testserver/sitemap.xml" in body
+
+
+def test_sitemap_lists_live_pages_only(client, home):
+    live = StandardPageFactory(parent=home, title="Le réseau", slug="le-reseau")
+    draft = StandardPageFactory(parent=home, title="Brouillon", slug="brouillon", live=False)
+    response = client.get("/sitemap.xml")
+    assert response.status_code == HTTPStatus.OK
+    assert response["Content-Type"].startswith("application/xml")
+    body = response.content.decode()
+    assert "/le-reseau/" in body
+    assert draft.slug not in body
+    assert live.title not in body  # URLs only, no titles
+
+
+def test_healthz_ok(client, db):
+    response = client.get("/healthz")
+    assert response.status_code == HTTPStatus.OK
+    assert response.json() == {"status": "ok", "database": "ok"}
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_healthz_reports_a_database_that_does_not_answer(client, db):
+    with mock.patch("home.views.connection.cursor", side_effect=OperationalError("down")):
+        response = client.get("/healthz")
+    assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
+    assert response.json()["database"] == "unavailable"
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["page=abc", "page=-1", "page=99999", "utm_source=x&foo[]=1", "q=%00", "page=1e9999"],
+)
+def test_bad_query_strings_never_break_pages(client, home, query):
+    section = StandardPageFactory(parent=home, title="Le réseau")
+    for url in ("/", section.url, "/recherche/"):
+        response = client.get(f"{url}?{query}")
+        assert response.status_code in (HTTPStatus.OK, HTTPStatus.BAD_REQUEST), (url, query)
+
+
+def test_security_headers(client, home):
+    response = client.get("/")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert response["X-Frame-Options"] == "DENY"
+
+
+def test_anonymous_visitors_get_no_cookie_on_public_pages(client, home):
+    page = StandardPageFactory(parent=home)
+    for url in ("/", page.url, "/recherche/?q=reseau"):
+        response = client.get(url)
+        assert not response.cookies, (url, response.cookies)
