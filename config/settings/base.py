@@ -41,6 +41,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "home",
+    "directory",
     "search",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "django_countries",
     "axes",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -254,3 +256,11 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
     },
 }
+
+# Geo-directory (`directory` app): country names in French, the admin's map widget on the
+# site's tile server, and the open-data exports' cache.
+GEO_WIDGET_LEAFLET_TILE_LAYER = MAP_TILE_URL
+GEO_WIDGET_LEAFLET_TILE_LAYER_OPTIONS = {"attribution": MAP_TILE_ATTRIBUTION}
+# Seconds a built GeoJSON/CSV export stays cached (publishing a page changes its key anyway).
+DIRECTORY_EXPORT_CACHE_SECONDS = int(os.environ.get("DIRECTORY_EXPORT_CACHE_SECONDS", 3600))
+DIRECTORY_ACTORS_PER_PAGE = 24

@@ -1,0 +1,80 @@
+"""Editors' admin: the actor listing with its filters and the full CSV export."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.views.pages.listing import IndexView
+from wagtail.admin.viewsets.pages import PageListingViewSet
+from wagtail.admin.widgets.button import HeaderButton
+
+from .models import QUALIFICATION_PERMISSION, ActorPage, DirectoryPage
+from .selectors import actors_csv
+
+EXPORT_PERMISSION = "directory.export_private"
+
+
+def can_manage_actors(user) -> bool:
+    return user.is_active and user.has_perm(QUALIFICATION_PERMISSION)
+
+
+class EditorsMenuItem(MenuItem):
+    def is_shown(self, request: HttpRequest) -> bool:
+        return can_manage_actors(request.user)
+
+
+class ActorIndexView(IndexView):
+    def dispatch(self, request, *args, **kwargs):
+        if not can_manage_actors(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    @cached_property
+    def header_more_buttons(self):
+        buttons = list(super().header_more_buttons)
+        if self.request.user.has_perm(EXPORT_PERMISSION):
+            buttons.append(
+                HeaderButton(
+                    _("Exporter toutes les fiches (CSV)"),
+                    url=reverse("directory_admin_actors_csv"),
+                    icon_name="download",
+                )
+            )
+        return buttons
+
+
+class ActorListingViewSet(PageListingViewSet):
+    """Every actor page, drafts included, filterable by what editors follow up."""
+
+    model = ActorPage
+    index_view_class = ActorIndexView
+    icon = "group"
+    menu_label = _("Fiches acteurs")
+    menu_name = "actor-pages"
+    menu_order = 150
+    add_to_admin_menu = True
+    name = "actor_pages"
+    list_filter = ["qualification_status", "college", "departement", "membership", "live"]
+
+    @cached_property
+    def menu_item_class(self):
+        return EditorsMenuItem
+
+
+def export_all_actors_csv(request: HttpRequest) -> HttpResponse:
+    """Every actor page with its private fields, for editors only."""
+    if not (request.user.is_active and request.user.has_perm(EXPORT_PERMISSION)):
+        raise PermissionDenied
+    directory = DirectoryPage.objects.first()
+    base_url = (directory.url if directory else None) or "/annuaire/"
+    content = actors_csv(ActorPage.objects.all(), base_url=base_url, include_private=True)
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="acteurs-complet-{stamp}.csv"'
+    response["Cache-Control"] = "private, no-store"
+    return response

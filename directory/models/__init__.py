@@ -1,0 +1,40 @@
+from .pages import (
+    QUALIFICATION_PERMISSION,
+    ActorPage,
+    ActorPageTag,
+    DirectoryPage,
+    ProjectPage,
+    ProjectPlace,
+    departement_for_postcode,
+)
+from .places import PlaceMixin, format_location, parse_location, validate_location
+from .taxonomies import (
+    College,
+    Country,
+    Departement,
+    StructureType,
+    SustainableDevelopmentGoal,
+    Theme,
+    WorldRegion,
+)
+
+__all__ = [
+    "QUALIFICATION_PERMISSION",
+    "ActorPage",
+    "ActorPageTag",
+    "College",
+    "Country",
+    "Departement",
+    "DirectoryPage",
+    "PlaceMixin",
+    "ProjectPage",
+    "ProjectPlace",
+    "StructureType",
+    "SustainableDevelopmentGoal",
+    "Theme",
+    "WorldRegion",
+    "departement_for_postcode",
+    "format_location",
+    "parse_location",
+    "validate_location",
+]

@@ -1,0 +1,160 @@
+"""The directory's routes (called by `DirectoryPage`): list, project list and exports."""
+
+from __future__ import annotations
+
+import gzip
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
+from wagtail.models import Page
+
+from . import selectors
+from .filters import DirectoryFilters
+
+if TYPE_CHECKING:
+    from .models import DirectoryPage
+
+PROJECTS_PER_PAGE = 20
+
+
+def _paginate(request: HttpRequest, queryset, per_page: int) -> dict:
+    paginator = Paginator(queryset, per_page)
+    # `get_page` turns page=abc, page=-1 or page=99999 into a valid page.
+    page_obj = paginator.get_page(request.GET.get("page"))
+    return {
+        "page_obj": page_obj,
+        "elided_range": list(paginator.get_elided_page_range(page_obj.number)),
+    }
+
+
+FACET_LEGENDS = [
+    ("odd", _("Objectifs de développement durable")),
+    ("theme", _("Thématiques")),
+    ("college", _("Collèges")),
+    ("departement", _("Départements")),
+    ("region", _("Régions du monde")),
+    ("pays", _("Pays d'intervention")),
+]
+
+
+def _filter_context(
+    request: HttpRequest, *, base, filters: DirectoryFilters, projects: bool
+) -> dict:
+    facets = selectors.PROJECT_FACETS if projects else selectors.ACTOR_FACETS
+    options = selectors.facet_options(base, filters, facets=facets, projects=projects)
+    return {
+        "filters": filters,
+        "filter_querystring": filters.querystring(),
+        "facet_groups": [
+            {"name": name, "legend": legend, "options": options[name]}
+            for name, legend in FACET_LEGENDS
+        ],
+        "active_filters": selectors.active_filter_labels(filters),
+        # Filtered or paged lists are not for search engines.
+        "noindex": filters.is_active or "page" in request.GET,
+    }
+
+
+def _map_context(*, directory: DirectoryPage, filters: DirectoryFilters, export: str) -> dict:
+    choices = selectors.taxonomy_choices()
+    querystring = filters.querystring()
+    suffix = f"?{querystring}" if querystring else ""
+    return {
+        "projects_url": directory.url + directory.reverse_subpage("project_list"),
+        "csv_url": directory.export_url("actors.csv") + suffix,
+        "csv_columns": [(column, doc) for column, _p, doc in selectors.PUBLIC_CSV_COLUMNS],
+        "map_data_url": directory.export_url(export) + suffix,
+        "map_tile_url": settings.MAP_TILE_URL,
+        "map_tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+        "map_legend": {
+            "colleges": dict(choices["college"]),
+            "departements": dict(choices["departement"]),
+        },
+    }
+
+
+def actor_list(request: HttpRequest, *, directory: DirectoryPage) -> HttpResponse:
+    filters = DirectoryFilters.from_query(request.GET)
+    base = selectors.actor_queryset(directory=directory)
+    actors = selectors.apply_filters(base, filters, facets=selectors.ACTOR_FACETS)
+    context = {
+        **_filter_context(request, base=base, filters=filters, projects=False),
+        "without_place_count": actors.filter(latitude__isnull=True).count(),
+        **_paginate(request, selectors.actor_cards(actors), settings.DIRECTORY_ACTORS_PER_PAGE),
+        **_map_context(directory=directory, filters=filters, export="actors.geojson"),
+    }
+    return directory.render(
+        request, template="directory/directory_page.html", context_overrides=context
+    )
+
+
+def project_list(request: HttpRequest, *, directory: DirectoryPage) -> HttpResponse:
+    filters = DirectoryFilters.from_query(request.GET)
+    base = selectors.project_queryset(directory=directory)
+    projects = selectors.apply_filters(
+        base, filters, facets=selectors.PROJECT_FACETS, projects=True
+    )
+    context = {
+        **_filter_context(request, base=base, filters=filters, projects=True),
+        **_paginate(request, selectors.project_cards(projects), PROJECTS_PER_PAGE),
+        **_map_context(directory=directory, filters=filters, export="projects.geojson"),
+    }
+    return directory.render(
+        request, template="directory/project_list.html", context_overrides=context
+    )
+
+
+def _export_response(
+    request: HttpRequest, *, kind: str, directory: DirectoryPage, content_type: str
+) -> HttpResponse:
+    filters = DirectoryFilters.from_query(request.GET)
+    compressed = selectors.cached_export(kind=kind, directory=directory, filters=filters)
+    if "gzip" in request.headers.get("Accept-Encoding", ""):
+        response = HttpResponse(compressed, content_type=content_type)
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(gzip.decompress(compressed), content_type=content_type)
+    patch_vary_headers(response, ("Accept-Encoding",))
+    # Our own Cache-Control: the whole-page cache keeps its hands off (it would replay the
+    # gzip body without its Content-Encoding); the export cache above does the work.
+    patch_cache_control(response, public=True, max_age=settings.PAGE_CACHE_SECONDS)
+    response["Access-Control-Allow-Origin"] = "*"
+    if filters.is_active:
+        response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+EXPORT_CONTENT_TYPES = {
+    "actors.geojson": "application/geo+json",
+    "projects.geojson": "application/geo+json",
+    "actors.csv": "text/csv; charset=utf-8",
+}
+
+
+@require_safe
+def export(request: HttpRequest, page_path: str, name: str) -> HttpResponse:
+    """`<directory>/actors.geojson`, `actors.csv`, `projects.geojson`: found through the page
+    tree, so they follow the directory page wherever it is (`/annuaire/` by default)."""
+    from .models import DirectoryPage
+
+    if name not in EXPORT_CONTENT_TYPES:
+        raise Http404
+    route = Page.route_for_request(request, page_path)
+    directory = route[0] if route else None
+    if (
+        not isinstance(directory, DirectoryPage)
+        or not directory.live
+        or directory.get_view_restrictions().exists()
+    ):
+        raise Http404
+    response = _export_response(
+        request, kind=name, directory=directory, content_type=EXPORT_CONTENT_TYPES[name]
+    )
+    if name.endswith(".csv"):
+        response["Content-Disposition"] = 'attachment; filename="acteurs.csv"'
+    return response
