@@ -1,6 +1,7 @@
 """StreamField blocks shared by every app's pages."""
 
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.documents.blocks import DocumentChooserBlock
@@ -58,6 +59,20 @@ class QuoteBlock(blocks.StructBlock):
         }
 
 
+_absolute_url = URLValidator(schemes=["http", "https"])
+
+
+def validate_link_target(value: str) -> None:
+    """An absolute http(s)/mailto/tel address, or a path of this site starting with one `/`."""
+    if not value:
+        return
+    if value.startswith("/") and not value.startswith("//") and " " not in value:
+        return
+    if value.startswith(("mailto:", "tel:")):
+        return
+    _absolute_url(value)
+
+
 class LinkValue(blocks.StructValue):
     @property
     def href(self) -> str:
@@ -76,7 +91,13 @@ class LinkBlock(blocks.StructBlock):
     """A page of the site or an external address, with an optional label."""
 
     page = blocks.PageChooserBlock(label=_("Page du site"), required=False)
-    url = blocks.URLBlock(label=_("ou adresse externe"), required=False)
+    url = blocks.CharBlock(
+        label=_("ou adresse"),
+        required=False,
+        max_length=500,
+        validators=[validate_link_target],
+        help_text=_("Une adresse complète (https://…) ou un chemin du site (/sitemap.xml)."),
+    )
     label = blocks.CharBlock(
         label=_("Libellé"),
         required=False,

@@ -1473,6 +1473,9 @@ def identity_step(run: DemoRun) -> str:
             "SO Coopération est soutenu par la Région Nouvelle-Aquitaine, l'Agence française "
             "de développement et le ministère de l'Europe et des Affaires étrangères."
         ),
+        # The statement is a model until an audit is made: "partiellement conforme".
+        "accessibility_compliance": "partiellement",
+        "accessibility_page": run.pages["accessibilite"],
         "social_links": [
             # Placeholder addresses (.example): the demo points at no real account.
             {"type": "link", "value": {"network": network, "url": url}}
@@ -1503,9 +1506,9 @@ def identity_step(run: DemoRun) -> str:
     return "mis à jour"
 
 
-# Footer pages: (slug, label). The label is what the footer shows.
+# Footer pages: (slug, label). The label is what the footer shows. The accessibility
+# statement is linked by the identity settings, with its compliance status.
 FOOTER_PAGES = [
-    ("accessibilite", "Accessibilité"),
     ("mentions-legales", "Mentions légales"),
     ("donnees-personnelles", "Données personnelles"),
 ]

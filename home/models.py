@@ -218,25 +218,38 @@ class StandardPage(BasePage):
 # --- Site-wide settings ---------------------------------------------------------------------
 
 
+SOCIAL_NETWORKS = [
+    ("facebook", "Facebook"),
+    ("linkedin", "LinkedIn"),
+    ("instagram", "Instagram"),
+    ("youtube", "YouTube"),
+    ("mastodon", "Mastodon"),
+    ("bluesky", "Bluesky"),
+    ("x", "X (Twitter)"),
+    ("autre", _("Autre")),
+]
+
+
+class SocialLinkValue(blocks.StructValue):
+    @property
+    def network_label(self) -> str:
+        return str(dict(SOCIAL_NETWORKS).get(self.get("network"), self.get("network", "")))
+
+
 class SocialLinkBlock(blocks.StructBlock):
-    network = blocks.ChoiceBlock(
-        label=_("Réseau"),
-        choices=[
-            ("facebook", "Facebook"),
-            ("linkedin", "LinkedIn"),
-            ("instagram", "Instagram"),
-            ("youtube", "YouTube"),
-            ("mastodon", "Mastodon"),
-            ("bluesky", "Bluesky"),
-            ("x", "X (Twitter)"),
-            ("autre", _("Autre")),
-        ],
-    )
+    network = blocks.ChoiceBlock(label=_("Réseau"), choices=SOCIAL_NETWORKS)
     url = blocks.URLBlock(label=_("Adresse"))
 
     class Meta:
         icon = "site"
         label = _("Réseau social")
+        value_class = SocialLinkValue
+
+
+class AccessibilityCompliance(models.TextChoices):
+    NONE = "non", _("non conforme")
+    PARTIAL = "partiellement", _("partiellement conforme")
+    FULL = "totalement", _("totalement conforme")
 
 
 @register_setting(icon="site")
@@ -255,6 +268,21 @@ class SiteIdentitySettings(ClusterableModel, BaseSiteSetting):
     )
     newsletter_url = models.URLField(_("lien d'inscription à la lettre d'information"), blank=True)
     footer_text = models.TextField(_("texte du pied de page"), blank=True, max_length=600)
+    accessibility_compliance = models.CharField(
+        _("état de conformité RGAA"),
+        max_length=20,
+        choices=AccessibilityCompliance.choices,
+        default=AccessibilityCompliance.PARTIAL,
+        help_text=_("Affiché dans le pied de page de chaque page, comme le demande le RGAA."),
+    )
+    accessibility_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("déclaration d'accessibilité"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     last_updated_at = models.DateTimeField(auto_now=True, editable=False)
 
     panels = [
@@ -268,6 +296,10 @@ class SiteIdentitySettings(ClusterableModel, BaseSiteSetting):
         FieldPanel("social_links"),
         FieldPanel("newsletter_url"),
         FieldPanel("footer_text"),
+        MultiFieldPanel(
+            [FieldPanel("accessibility_compliance"), FieldPanel("accessibility_page")],
+            heading=_("Accessibilité"),
+        ),
         InlinePanel("partners", heading=_("Partenaires"), label=_("Partenaire")),
     ]
 

@@ -122,7 +122,7 @@ def test_every_page_answers(demo, client):
 def test_footer_links_to_accessibility_and_personal_data(demo, client):
     links = footer_links(client.get("/").content.decode())
     for text, slug in [
-        ("Accessibilité", "accessibilite"),
+        ("Accessibilité : partiellement conforme", "accessibilite"),
         ("Données personnelles", "donnees-personnelles"),
     ]:
         assert links[text] == f"/{slug}/"

@@ -110,6 +110,16 @@ class PageTypeTests(WagtailPageTestCase):
         with self.assertRaises(ValidationError):
             block.clean(block.to_python({"page": None, "url": "", "label": "Rien"}))
 
+    def test_link_accepts_site_paths_but_not_scripts(self):
+        from home.blocks import LinkBlock
+
+        block = LinkBlock()
+        value = block.clean(block.to_python({"url": "/sitemap.xml", "label": "Plan du site"}))
+        self.assertEqual(value.href, "/sitemap.xml")
+        for hostile in ("javascript:alert(1)", "//evil.example/x", "data:text/html,x"):
+            with self.assertRaises(ValidationError, msg=hostile):
+                block.clean(block.to_python({"url": hostile, "label": "Piège"}))
+
 
 class ImageModelTests(WagtailPageTestCase):
     def test_alternative_text_is_required(self):
