@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import functools
 import gzip
+import hashlib
 import io
 from collections import defaultdict
 from collections.abc import Iterable
@@ -537,9 +538,10 @@ def actors_csv(
 def cached_export(*, kind: str, directory: DirectoryPage, filters: DirectoryFilters) -> bytes:
     """The export, gzip-compressed, from the cache or built and stored. Keyed on the
     filters, the directory's generation and the last publication time."""
+    digest = hashlib.sha256(filters.cache_key().encode()).hexdigest()[:32]
     key = (
         f"directory:export:{kind}:{directory.pk}:{directory_generation()}:"
-        f"{last_publication_marker()}:{filters.cache_key()}"
+        f"{last_publication_marker()}:{digest}"
     )
     stored = cache.get(key)
     if stored is not None:
