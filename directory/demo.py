@@ -372,7 +372,9 @@ def project_specs(actors: list[ActorPage]) -> list[dict]:
     """About 25 projects: one for every third published actor, in the report's countries."""
     projects = []
     live_actors = [actor for actor in actors if actor.slug != DRAFT_SLUG]
-    for n, actor in enumerate(live_actors[::3][:26]):
+    # Every third actor, shifted along the colleges' cycle so every college carries some.
+    carriers = [live_actors[(n * 3 + n % 3) % len(live_actors)] for n in range(26)]
+    for n, actor in enumerate(carriers):
         country, country_name = PARTNER_COUNTRIES[(n * 3) % len(PARTNER_COUNTRIES)]
         theme, goals = THEME_CYCLE[n % len(THEME_CYCLE)]
         places = PLACES.get(country, [])

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db.models import Count, Max, Model, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -64,10 +65,9 @@ def bump_directory_generation() -> None:
 def last_publication_marker() -> str:
     """When a directory page was last published: part of the exports' cache key, so a
     publication on another worker is seen even where the generation is not shared."""
+    content_types = ContentType.objects.get_for_models(ActorPage, ProjectPage).values()
     latest = Page.objects.filter(
-        live=True,
-        content_type__model__in=["actorpage", "projectpage"],
-        content_type__app_label="directory",
+        live=True, content_type__in=[content_type.pk for content_type in content_types]
     ).aggregate(latest=Max("last_published_at"))["latest"]
     return latest.isoformat() if latest else "none"
 
