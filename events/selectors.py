@@ -8,15 +8,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Length, Substr
 from django.utils import timezone
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 
 from home.models import CARD_IMAGE_FILTER, CustomImage
 
 from .dates import MONTH_NAMES, local
 from .filters import AgendaFilters
-from .models import EventPage, EventSession, Registration
+from .models import EventIndexPage, EventPage, EventSession, Registration
 
 GENERATION_KEY = "events:generation"
 
@@ -108,12 +109,35 @@ def group_by_month(events: list[EventPage]) -> list[MonthGroup]:
     return list(groups.values())
 
 
+def _public_condition() -> Q:
+    """Not under a view restriction, as a condition of the same query (Wagtail's `public()`
+    reads every restriction first: one more query, which the home page cannot afford)."""
+    restricted = PageViewRestriction.objects.filter(
+        page__path=Substr(OuterRef("path"), 1, Length("page__path"))
+    )
+    return ~Exists(restricted)
+
+
 def upcoming_events(*, limit: int = 4, organiser_id: int | None = None) -> list[EventPage]:
-    """The next events (the home page's section, an actor's page)."""
-    queryset = event_queryset().filter(end_at__gte=timezone.now())
+    """The next events (the home page's section, an actor's page), in one query: each
+    carries `agenda_url_path` (the agenda page's), `confirmed_count` and its organiser."""
+    queryset = (
+        EventPage.objects.live()
+        .filter(_public_condition(), start_at__isnull=False, end_at__gte=timezone.now())
+        .select_related("organiser")
+        .annotate(
+            confirmed_count=Count(
+                "registrations", filter=Q(registrations__status=Registration.Status.CONFIRMED)
+            ),
+            agenda_url_path=Subquery(
+                EventIndexPage.objects.live().order_by("path").values("url_path")[:1]
+            ),
+        )
+        .defer_streamfields()
+    )
     if organiser_id is not None:
         queryset = queryset.filter(organiser_id=organiser_id)
-    return list(event_cards(queryset).order_by("start_at", "pk")[:limit])
+    return list(queryset.order_by("start_at", "pk")[:limit])
 
 
 def fill_state(events: list[EventPage]) -> None:
@@ -251,3 +275,17 @@ def url_from_path(url_path: str, *, root_url: str, root_path: str) -> str:
     if url_path.startswith(root_path):
         return f"{root_url}/{url_path[len(root_path) :]}"
     return f"{root_url}{url_path}"
+
+
+def site_relative_url(request, url_path: str) -> str:
+    """A page's URL from its `url_path`, relative to the request's site (no query when the
+    request already holds Wagtail's site root paths, as every page view does)."""
+    from wagtail.models import Site
+
+    site = Site.find_for_request(request) if request is not None else None
+    if site is None:
+        return url_path
+    for root in Site.get_site_root_paths():
+        if root.site_id == site.pk and url_path.startswith(root.root_path):
+            return "/" + url_path[len(root.root_path) :]
+    return url_path

@@ -1,5 +1,8 @@
 """The agenda's sections in other apps' pages: `{% load events_tags %}`, then
-`{% upcoming_events %}` (home page) or `{% upcoming_events organiser=page %}` (actor page)."""
+`{% upcoming_events %}` (home page) or `{% upcoming_events organiser=page %}` (actor page).
+
+One query, no image: the home page has a tight query budget. Nothing is shown when no
+event is coming."""
 
 from __future__ import annotations
 
@@ -12,16 +15,18 @@ register = template.Library()
 
 
 @register.inclusion_tag("events/includes/upcoming_events.html", takes_context=True)
-def upcoming_events(context, limit: int = 3, organiser=None, heading_level: int = 2) -> dict:
-    from ..models import EventIndexPage
-
+def upcoming_events(context, limit: int = 3, organiser=None) -> dict:
     organiser_id = getattr(organiser, "pk", None)
-    events = [decorate(event) for event in select_upcoming(limit=limit, organiser_id=organiser_id)]
-    index = EventIndexPage.objects.live().only("pk", "url_path").first()
+    events = [decorate(e) for e in select_upcoming(limit=limit, organiser_id=organiser_id)]
+    agenda_url = ""
+    request = context.get("request")
+    if events and events[0].agenda_url_path:
+        from ..selectors import site_relative_url
+
+        agenda_url = site_relative_url(request, events[0].agenda_url_path)
     return {
-        "request": context.get("request"),
+        "request": request,
         "events": events,
-        "agenda": index,
+        "agenda_url": agenda_url,
         "for_actor": organiser is not None,
-        "heading_tag": f"h{heading_level}",
     }
