@@ -327,3 +327,22 @@ def test_simultaneous_registrations_never_exceed_capacity(agenda):
     assert errors == []
     assert sorted(results) == ["attente", "attente", "attente", "confirmee"]
     assert Registration.objects.filter(event=event, status="confirmee").count() == 1
+
+
+def test_a_registration_refreshes_the_cached_event_page(
+    client, event, home, django_capture_on_commit_callbacks
+):
+    from home.models import NavigationSettings, SiteIdentitySettings
+
+    # Settings exist before the first visit (creating them purges the cache, as any change).
+    SiteIdentitySettings.for_site(home.get_site())
+    NavigationSettings.for_site(home.get_site())
+    RegistrationFactory(event=event)
+    first = client.get(event.url)
+    assert "1 place restante" in first.text
+    assert client.get(event.url)[HEADER] == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(register_url(event), form_data(email="derniere@exemple.org"))
+    after = client.get(event.url)
+    assert after.get(HEADER) != "hit"
+    assert "Complet" in after.text
