@@ -42,6 +42,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     "home",
     "directory",
+    "events",
     "search",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -265,3 +266,13 @@ GEO_WIDGET_LEAFLET_TILE_LAYER_OPTIONS = {"attribution": MAP_TILE_ATTRIBUTION}
 # Seconds a built GeoJSON/CSV export stays cached (publishing a page changes its key anyway).
 DIRECTORY_EXPORT_CACHE_SECONDS = int(os.environ.get("DIRECTORY_EXPORT_CACHE_SECONDS", 3600))
 DIRECTORY_ACTORS_PER_PAGE = 24
+
+# Agenda (`events` app): listing size, how long a built iCalendar feed stays cached (a
+# publication changes its key anyway), the maximum events a feed holds, and the sender of
+# registration e-mails.
+EVENTS_PER_PAGE = 20
+EVENTS_FEED_CACHE_SECONDS = int(os.environ.get("EVENTS_FEED_CACHE_SECONDS", 3600))
+EVENTS_FEED_MAX_EVENTS = int(os.environ.get("EVENTS_FEED_MAX_EVENTS", 1000))
+EVENTS_REGISTRATION_FROM_EMAIL = os.environ.get(
+    "EVENTS_REGISTRATION_FROM_EMAIL", DEFAULT_FROM_EMAIL
+)

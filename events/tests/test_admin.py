@@ -1,0 +1,108 @@
+"""Admin: event pages' editor with its map panel, editors' registrations list and export."""
+
+from __future__ import annotations
+
+import csv
+import io
+from http import HTTPStatus
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.urls import reverse
+
+from events.models import EventPage, Registration
+
+from .factories import RegistrationFactory, make_event
+
+pytestmark = pytest.mark.django_db
+
+User = get_user_model()
+
+
+@pytest.fixture
+def admin_client(client):
+    user = User.objects.create_superuser("admin", "admin@exemple.org", "mot-de-passe-long-2020")
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def event(agenda):
+    return make_event(
+        parent=agenda,
+        title="Qualité de l'eau",
+        registration_mode=EventPage.RegistrationMode.BUILT_IN,
+        capacity=1,
+        format=EventPage.Format.IN_PERSON,
+        venue_name="Grand Angoulême",
+        venue_city="Angoulême",
+        location="SRID=4326;POINT(0.1566 45.6484)",
+    )
+
+
+def test_event_edit_view_renders_with_the_vendored_map(admin_client, event):
+    response = admin_client.get(reverse("wagtailadmin_pages:edit", args=[event.pk]))
+    assert response.status_code == HTTPStatus.OK
+    text = response.text
+    assert "Séances" in text
+    assert "vendor/leaflet/leaflet.js" in text
+    assert "unpkg.com" not in text
+
+
+def test_event_can_be_added_under_the_agenda(admin_client, agenda):
+    url = reverse("wagtailadmin_pages:add", args=["events", "eventpage", agenda.pk])
+    assert admin_client.get(url).status_code == HTTPStatus.OK
+
+
+def test_registrations_list_and_csv_export(admin_client, event):
+    RegistrationFactory(event=event, first_name="Awa", last_name="Traoré", email="awa@exemple.org")
+    RegistrationFactory(
+        event=event, first_name="Koffi", email="koffi@exemple.org", status="attente"
+    )
+    listing = admin_client.get(reverse("inscriptions:index"))
+    assert listing.status_code == HTTPStatus.OK
+    assert "awa@exemple.org" in listing.text
+    export = admin_client.get(reverse("inscriptions:index") + "?export=csv")
+    assert export.status_code == HTTPStatus.OK
+    body = b"".join(export.streaming_content).decode("utf-8")
+    rows = list(csv.reader(io.StringIO(body)))
+    assert rows[0][:5] == ["Événement", "État", "Prénom", "Nom", "Adresse électronique"]
+    assert {row[4] for row in rows[1:]} == {"awa@exemple.org", "koffi@exemple.org"}
+    filtered = admin_client.get(reverse("inscriptions:index") + "?status=attente&export=csv")
+    body = b"".join(filtered.streaming_content).decode("utf-8")
+    assert "koffi@exemple.org" in body and "awa@exemple.org" not in body
+
+
+def test_editor_records_attendance(admin_client, event):
+    registration = RegistrationFactory(event=event)
+    url = reverse("inscriptions:edit", args=[registration.pk])
+    response = admin_client.post(
+        url,
+        {
+            "status": "confirmee",
+            "first_name": registration.first_name,
+            "last_name": registration.last_name,
+            "email": registration.email,
+            "organisation": registration.organisation,
+            "role": "",
+            "accessibility_needs": "",
+            "attended": "true",
+        },
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    registration.refresh_from_db()
+    assert registration.attended is True
+
+
+def test_a_member_without_the_permission_cannot_see_registrations(client, event):
+    user = User.objects.create_user("membre", "membre@exemple.org", "mot-de-passe-long-2020")
+    group = Group.objects.create(name="Membre – Eau Vive")
+    group.permissions.add(Permission.objects.get(codename="access_admin"))
+    user.groups.add(group)
+    client.force_login(user)
+    RegistrationFactory(event=event, email="privee@exemple.org")
+    response = client.get(reverse("inscriptions:index"))
+    assert response.status_code in (HTTPStatus.FOUND, HTTPStatus.FORBIDDEN)
+    assert "privee@exemple.org" not in response.content.decode()
+    assert Registration.objects.count() == 1
