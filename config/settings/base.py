@@ -42,6 +42,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     "home",
     "directory",
+    "resources",
     "search",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -264,3 +265,8 @@ GEO_WIDGET_LEAFLET_TILE_LAYER_OPTIONS = {"attribution": MAP_TILE_ATTRIBUTION}
 # Seconds a built GeoJSON/CSV export stays cached (publishing a page changes its key anyway).
 DIRECTORY_EXPORT_CACHE_SECONDS = int(os.environ.get("DIRECTORY_EXPORT_CACHE_SECONDS", 3600))
 DIRECTORY_ACTORS_PER_PAGE = 24
+
+# Editorial content (`resources` app): listings' page size and the search's rate limit.
+# Searches allowed per address and minute, counted in the shared cache (429 beyond).
+SEARCH_RATE_LIMIT = int(os.environ.get("SEARCH_RATE_LIMIT", 60))
+SEARCH_RATE_WINDOW_SECONDS = 60

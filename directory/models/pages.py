@@ -329,7 +329,7 @@ class ActorPage(PlaceMixin, BasePage):
     ]
 
     parent_page_types = ["directory.DirectoryPage"]
-    subpage_types = ["directory.ProjectPage"]
+    subpage_types = ["directory.ProjectPage", "resources.NewsPage", "resources.OpportunityPage"]
 
     class Meta:
         verbose_name = _("fiche acteur")

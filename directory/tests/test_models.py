@@ -1,6 +1,7 @@
 from http import HTTPStatus
 
 import pytest
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
@@ -125,7 +126,16 @@ class PageTypeTests(WagtailPageTestCase):
         self.assertAllowedParentPageTypes(DirectoryPage, {HomePage})
         self.assertAllowedParentPageTypes(ActorPage, {DirectoryPage})
         self.assertAllowedParentPageTypes(ProjectPage, {ActorPage})
-        self.assertAllowedSubpageTypes(ActorPage, {ProjectPage})
+        # A member's space also holds its news and offers (`resources`, a higher app: named
+        # through the app registry, never imported here).
+        self.assertAllowedSubpageTypes(
+            ActorPage,
+            {
+                ProjectPage,
+                apps.get_model("resources", "NewsPage"),
+                apps.get_model("resources", "OpportunityPage"),
+            },
+        )
 
     def test_can_create_directory_page(self):
         self.directory.delete()

@@ -1,0 +1,41 @@
+import pytest
+
+from home.tests.factories import make_site_with_home
+
+from .factories import (
+    CallIndexPageFactory,
+    GroupIndexPageFactory,
+    NewsIndexPageFactory,
+    OpportunityIndexPageFactory,
+    ResourceIndexPageFactory,
+)
+
+
+@pytest.fixture
+def home(db):
+    return make_site_with_home()
+
+
+@pytest.fixture
+def news_index(home):
+    return NewsIndexPageFactory(parent=home)
+
+
+@pytest.fixture
+def call_index(home):
+    return CallIndexPageFactory(parent=home)
+
+
+@pytest.fixture
+def offer_index(home):
+    return OpportunityIndexPageFactory(parent=home)
+
+
+@pytest.fixture
+def resource_index(home):
+    return ResourceIndexPageFactory(parent=home)
+
+
+@pytest.fixture
+def group_index(home):
+    return GroupIndexPageFactory(parent=home)
