@@ -1,3 +1,5 @@
+from types import SimpleNamespace
+
 import pytest
 
 from home.tests.factories import make_site_with_home
@@ -39,3 +41,16 @@ def resource_index(home):
 @pytest.fixture
 def group_index(home):
     return GroupIndexPageFactory(parent=home)
+
+
+@pytest.fixture
+def fast_pages(monkeypatch):
+    """Page creation without the search index update (the query-count tests need many
+    pages and never search)."""
+    import modelsearch.signal_handlers
+
+    monkeypatch.setattr(
+        modelsearch.signal_handlers,
+        "insert_or_update_object_task",
+        SimpleNamespace(enqueue=lambda *args, **kwargs: None),
+    )

@@ -1,6 +1,5 @@
 import datetime
 from http import HTTPStatus
-from types import SimpleNamespace
 
 import feedparser
 import pytest
@@ -57,19 +56,6 @@ def _query_count(client, url: str) -> int:
         response = client.get(url, {"odd": "6"})
     assert response.status_code == HTTPStatus.OK
     return len(queries)
-
-
-@pytest.fixture
-def fast_pages(monkeypatch):
-    """Page creation without the search index update (the query-count tests need many
-    pages and never search)."""
-    import modelsearch.signal_handlers
-
-    monkeypatch.setattr(
-        modelsearch.signal_handlers,
-        "insert_or_update_object_task",
-        SimpleNamespace(enqueue=lambda *args, **kwargs: None),
-    )
 
 
 @pytest.mark.parametrize("listing", list(LISTINGS))
