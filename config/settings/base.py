@@ -224,8 +224,15 @@ WAGTAILDOCS_EXTENSIONS = [
 ]
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+# Search (`search` app): on PostgreSQL, French stemming after accents are stripped (text
+# search configurations created by search/migrations/0001); on SQLite, FTS5 ignores accents.
+IS_POSTGRESQL = "postgresql" in DATABASES["default"]["ENGINE"]
 WAGTAILSEARCH_BACKENDS = {
-    "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "french"},
+    "default": {
+        "BACKEND": "search.backends",
+        "SEARCH_CONFIG": "french_unaccent" if IS_POSTGRESQL else "french",
+        "AUTOCOMPLETE_CONFIG": "simple_unaccent" if IS_POSTGRESQL else "simple",
+    },
 }
 WAGTAIL_I18N_ENABLED = False
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
@@ -266,7 +273,8 @@ GEO_WIDGET_LEAFLET_TILE_LAYER_OPTIONS = {"attribution": MAP_TILE_ATTRIBUTION}
 DIRECTORY_EXPORT_CACHE_SECONDS = int(os.environ.get("DIRECTORY_EXPORT_CACHE_SECONDS", 3600))
 DIRECTORY_ACTORS_PER_PAGE = 24
 
-# Editorial content (`resources` app): listings' page size and the search's rate limit.
-# Searches allowed per address and minute, counted in the shared cache (429 beyond).
+# Site search (`search` app): requests allowed per address and minute on /recherche/ and on
+# its autocomplete, counted in the shared cache so every worker sees them (429 beyond).
 SEARCH_RATE_LIMIT = int(os.environ.get("SEARCH_RATE_LIMIT", 60))
+AUTOCOMPLETE_RATE_LIMIT = int(os.environ.get("AUTOCOMPLETE_RATE_LIMIT", 240))
 SEARCH_RATE_WINDOW_SECONDS = 60
