@@ -19,7 +19,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
-from home.page_cache import _generation as page_cache_generation
+from home.page_cache import current_generation
 
 from .. import selectors
 from ..models import CallIndexPage, NewsIndexPage, OpportunityIndexPage, ResourceIndexPage
@@ -75,7 +75,7 @@ def _index_urls(generation: int) -> dict[str, str]:
 
 
 def _section(name: str, count: int) -> SafeString:
-    generation = page_cache_generation()
+    generation = current_generation()
     key = f"resources:home-section:{name}:{count}:{generation}:{timezone.localdate()}"
     html = cache.get(key)
     if html is None:
