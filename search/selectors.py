@@ -1,11 +1,594 @@
-"""The queries behind the search page."""
+"""The queries behind the site search: one ranked query over live public pages and public
+documents, facets with counts, autocomplete and suggestions.
 
-from wagtail.models import Page
-from wagtail.search.backends.base import BaseSearchResults
+Why not `Page.objects.search()`: the stock database backend concatenates the title and body
+vectors before matching on PostgreSQL (so no GIN index serves the query and the cost grows with
+the whole index), and on SQLite ranks with a correlated subquery re-run for every match. Here
+the text condition hits the index directly (`title @@ q OR body @@ q`, two GIN indexes, on
+PostgreSQL; one FTS5 `MATCH` with `bm25()` on SQLite), and every filter and facet is a
+subquery on page ids. The index itself is still built and kept up to date by Wagtail."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache as django_cache
+from django.db import connection
+from django.db.models import BigIntegerField, Count, F, Model, Q, QuerySet
+from django.db.models.functions import Cast
+from django.utils.translation import gettext_lazy as _
+from wagtail.documents import get_document_model
+from wagtail.models import Collection, CollectionViewRestriction, Page
+from wagtail.search.models import IndexEntry
+
+from directory.selectors import country_name, taxonomy_choices
+
+MAX_TERMS = 12
+
+# (facet value, app label, model name, label): the content-type facet. Every other page type
+# counts as "page".
+TYPES: list[tuple[str, str, str, object]] = [
+    ("acteur", "directory", "actorpage", _("Acteurs")),
+    ("projet", "directory", "projectpage", _("Projets")),
+    ("evenement", "events", "eventpage", _("Événements")),
+    ("actualite", "resources", "newspage", _("Actualités")),
+    ("appel", "resources", "callforprojectspage", _("Appels à projets")),
+    ("offre", "resources", "opportunitypage", _("Offres")),
+    ("ressource", "resources", "resourcepage", _("Ressources")),
+    ("groupe", "resources", "grouppage", _("Groupes de travail")),
+]
+PAGE_TYPE = ("page", _("Pages"))
+DOCUMENT_TYPE = ("document", _("Documents"))
+FACET_NAMES = ("type", "theme", "odd", "departement", "pays")
 
 
-def search_pages(*, query: str) -> BaseSearchResults:
-    """Live, public pages matching `query`, best first."""
-    return (
-        Page.objects.live().public().exclude(depth__lte=1).specific().search(query, operator="and")
+# --- Query text ---------------------------------------------------------------------------
+
+
+def strip_accents(text: str) -> str:
+    """One character out for each character in, so positions match the original text."""
+    out = []
+    for char in text:
+        decomposed = unicodedata.normalize("NFD", char)
+        out.append(decomposed[0] if decomposed else char)
+    return "".join(out)
+
+
+def query_terms(query: str) -> list[str]:
+    """Words of the query, lower case, accents stripped, without operators or punctuation."""
+    return re.findall(r"[^\W_]+", strip_accents(query).lower())[:MAX_TERMS]
+
+
+def light_stem(term: str) -> str:
+    """A rough French plural stem for prefix matching: `formations` → `formation`, `eaux` →
+    `eau` (SQLite has no French stemmer; PostgreSQL uses its own)."""
+    if len(term) > 3 and term.endswith(("s", "x")):
+        return term[:-1]
+    return term
+
+
+# --- Page types and their relations -------------------------------------------------------
+
+
+@cache
+def _page_models() -> list[type[Page]]:
+    return [model for model in apps.get_models() if issubclass(model, Page) and model is not Page]
+
+
+@cache
+def _type_of_content_type() -> dict[int, str]:
+    """Content type id → facet value, for every page type and the document model."""
+    known = {(app, model): value for value, app, model, _label in TYPES}
+    mapping = {}
+    for model in _page_models():
+        meta = model._meta
+        content_type = ContentType.objects.get_for_model(model)
+        mapping[content_type.pk] = known.get((meta.app_label, meta.model_name), PAGE_TYPE[0])
+    mapping[ContentType.objects.get_for_model(get_document_model()).pk] = DOCUMENT_TYPE[0]
+    return mapping
+
+
+def type_labels() -> dict[str, str]:
+    labels = {value: str(label) for value, app, _m, label in TYPES if apps.is_installed(app)}
+    labels[PAGE_TYPE[0]] = str(PAGE_TYPE[1])
+    labels[DOCUMENT_TYPE[0]] = str(DOCUMENT_TYPE[1])
+    return labels
+
+
+def _content_type_ids(values: set[str]) -> list[int]:
+    return [pk for pk, value in _type_of_content_type().items() if value in values]
+
+
+def _page_content_type_ids() -> list[int]:
+    return [pk for pk, value in _type_of_content_type().items() if value != DOCUMENT_TYPE[0]]
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A facet's path on one page model: a many-to-many table or a foreign-key path."""
+
+    model: type[Model]
+    through: type[Model] | None
+    owner: str  # the page column of the table, or "pk"
+    path: str  # the value, from the table (or the page model)
+
+    def owners(self, values) -> QuerySet:
+        if self.through is None:
+            return self.model.objects.filter(**{f"{self.path}__in": values}).values("pk")
+        return self.through.objects.filter(**{f"{self.path}__in": values}).values(self.owner)
+
+    def counts(self, pages: QuerySet) -> QuerySet:
+        if self.through is None:
+            rows = self.model.objects.filter(pk__in=pages.values("pk"))
+            return rows.order_by().values_list(self.path).annotate(n=Count("pk"))
+        rows = self.through.objects.filter(**{f"{self.owner}__in": pages.values("pk")})
+        return rows.order_by().values_list(self.path).annotate(n=Count(self.owner, distinct=True))
+
+
+def _m2m(field_name: str, target: str) -> list[Relation]:
+    relations = []
+    for model in _page_models():
+        try:
+            field = model._meta.get_field(field_name)
+        except Exception:  # noqa: BLE001, S112 - the model simply has no such field
+            continue
+        if not field.many_to_many or field.related_model._meta.model_name != target:
+            continue
+        through = getattr(model, field_name).through
+        owner = f"{model._meta.model_name}_id"
+        if not any(f.attname == owner for f in through._meta.fields):
+            continue
+        relations.append(Relation(model, through, owner, ""))
+    return relations
+
+
+@cache
+def facet_relations() -> dict[str, list[Relation]]:
+    """For each facet, where it lives on every page model that has it (found by field, so
+    the agenda's events join in when that app adds themes, SDGs or countries)."""
+    theme = [Relation(r.model, r.through, r.owner, "theme__slug") for r in _m2m("themes", "theme")]
+    odd = [
+        Relation(r.model, r.through, r.owner, "sustainabledevelopmentgoal__number")
+        for r in _m2m("sdgs", "sustainabledevelopmentgoal")
+    ]
+    pays = [
+        Relation(r.model, r.through, r.owner, "country__code") for r in _m2m("countries", "country")
+    ]
+    departement = []
+    for model in _page_models():
+        names = {f.name for f in model._meta.get_fields()}
+        if "departement" in names:
+            departement.append(Relation(model, None, "pk", "departement__code"))
+        elif "actor" in names and model._meta.get_field("actor").is_relation:
+            departement.append(Relation(model, None, "pk", "actor__departement__code"))
+    return {"theme": theme, "odd": odd, "pays": pays, "departement": departement}
+
+
+# --- Filters ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    type: tuple[str, ...] = ()
+    theme: tuple[str, ...] = ()
+    odd: tuple[str, ...] = ()
+    departement: tuple[str, ...] = ()
+    pays: tuple[str, ...] = ()
+
+    def values(self, name: str) -> tuple[str, ...]:
+        return getattr(self, name)
+
+    @property
+    def is_active(self) -> bool:
+        return any(self.values(name) for name in FACET_NAMES)
+
+    @property
+    def has_page_facets(self) -> bool:
+        return any(self.values(name) for name in FACET_NAMES if name != "type")
+
+
+def _filter_pages(pages: QuerySet, filters: SearchFilters, *, skip: str | None = None) -> QuerySet:
+    """Facets ANDed across names, values ORed within a name."""
+    relations = facet_relations()
+    for name in FACET_NAMES:
+        values = filters.values(name)
+        if not values or name == skip:
+            continue
+        if name == "type":
+            pages = pages.filter(content_type_id__in=_content_type_ids(set(values)))
+            continue
+        condition = Q(pk__in=[])
+        for relation in relations[name]:
+            condition |= Q(pk__in=relation.owners(values))
+        pages = pages.filter(condition)
+    return pages
+
+
+def visible_pages() -> QuerySet:
+    return Page.objects.live().public().exclude(depth__lte=1)
+
+
+def visible_documents() -> QuerySet:
+    """Documents outside any restricted collection (Wagtail's serve view checks the same)."""
+    restricted = CollectionViewRestriction.objects.values("collection__path")
+    paths = list(restricted.values_list("collection__path", flat=True))
+    documents = get_document_model().objects.all()
+    if paths:
+        hidden = Q()
+        for path in paths:
+            hidden |= Q(path__startswith=path)
+        documents = documents.exclude(collection__in=Collection.objects.filter(hidden))
+    return documents
+
+
+# --- Text matching ------------------------------------------------------------------------
+
+
+def _entries() -> QuerySet:
+    return IndexEntry.objects.annotate(target_id=Cast("object_id", BigIntegerField()))
+
+
+def _postgres_query(terms: list[str]):
+    from django.contrib.postgres.search import SearchQuery
+
+    config = settings.WAGTAILSEARCH_BACKENDS["default"].get("SEARCH_CONFIG") or "french"
+    return SearchQuery(" ".join(terms), config=config, search_type="plain")
+
+
+def _fts_table() -> str:
+    return f"{IndexEntry._meta.db_table}_fts"
+
+
+def _fts_expression(terms: list[str], *, columns: str = "{title body}") -> str:
+    # Each word as a quoted prefix: accents are already ignored by FTS5's tokenizer, the
+    # prefix stands in for stemming (`formation` finds `formations`, `eau` finds `eaux`).
+    quoted = " AND ".join('"' + light_stem(term).replace('"', "") + '"*' for term in terms)
+    return f"{columns} : ({quoted})"
+
+
+def matching_entries(terms: list[str]) -> QuerySet:
+    """Index entries whose title or body matches every term."""
+    if connection.vendor == "postgresql":
+        query = _postgres_query(terms)
+        return _entries().filter(Q(title=query) | Q(body=query))
+    if connection.vendor == "sqlite":
+        from django.db.models.expressions import RawSQL
+
+        # The table name is ours; the user's text goes in as a parameter.
+        rowids = RawSQL(  # noqa: S611
+            f"SELECT rowid FROM {_fts_table()} WHERE {_fts_table()} MATCH %s",  # noqa: S608
+            (_fts_expression(terms),),
+        )
+        return _entries().filter(pk__in=rowids)
+    # Other databases: Wagtail's own backend, slower but correct.
+    ids = Page.objects.search(" ".join(terms)).get_queryset().values("pk")  # pragma: no cover
+    return _entries().filter(object_id__in=ids)  # pragma: no cover
+
+
+def _matched_page_ids(entries: QuerySet) -> QuerySet:
+    return entries.filter(content_type_id__in=_page_content_type_ids()).values("target_id")
+
+
+def _document_entries(entries: QuerySet) -> QuerySet:
+    document_type = ContentType.objects.get_for_model(get_document_model())
+    return entries.filter(
+        content_type=document_type, target_id__in=visible_documents().values("pk")
     )
+
+
+def _ranked_keys(
+    terms: list[str], allowed: QuerySet, *, start: int, stop: int
+) -> list[tuple[int, int]]:
+    """(content type id, object id) of the allowed entries, best first, for one page."""
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchRank
+
+        query = _postgres_query(terms)
+        ranked = (
+            _entries()
+            .filter(pk__in=allowed.values("pk"))
+            .filter(Q(title=query) | Q(body=query))
+            .annotate(
+                score=SearchRank(F("title"), query) * F("title_norm") * 2
+                + SearchRank(F("body"), query)
+            )
+            .order_by("-score", "-target_id")
+        )
+        return list(ranked.values_list("content_type_id", "target_id")[start:stop])
+    allowed_sql, allowed_params = allowed.values("pk").query.sql_with_params()
+    table = _fts_table()
+    sql = (
+        f"SELECT e.content_type_id, CAST(e.object_id AS INTEGER) "  # noqa: S608
+        f"FROM {table} JOIN {IndexEntry._meta.db_table} e ON e.id = {table}.rowid "
+        f"WHERE {table} MATCH %s AND e.id IN ({allowed_sql}) "
+        f"ORDER BY bm25({table}, 0.0, 1.0, 4.0), e.id DESC LIMIT %s OFFSET %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [_fts_expression(terms), *allowed_params, stop - start, start])
+        return [(int(ct), int(pk)) for ct, pk in cursor.fetchall()]
+
+
+# --- The search ---------------------------------------------------------------------------
+
+
+@dataclass
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class SearchResult:
+    kind: str
+    kind_label: str
+    title: str
+    url: str
+    summary: str
+    page: Page | None = None
+    highlighted: str = ""
+
+
+@dataclass
+class SearchOutcome:
+    total: int
+    facets: list[dict]
+    keys: list[tuple[int, int]]
+    page_number: int = 1
+
+
+def valid_page_number(raw: str | None, *, total: int, per_page: int) -> int:
+    """page=abc, page=-1 or past the end fall back to a valid page."""
+    last = max(1, -(-total // per_page))
+    try:
+        number = int(str(raw or "1").strip()[:9])
+    except ValueError:
+        return 1
+    return min(max(number, 1), last)
+
+
+def _allowed_entries(entries_base: QuerySet, pages: QuerySet, filters: SearchFilters):
+    page_entries = entries_base.filter(
+        content_type_id__in=_page_content_type_ids(), target_id__in=pages.values("pk")
+    )
+    wants_documents = not filters.has_page_facets and (
+        not filters.type or DOCUMENT_TYPE[0] in filters.type
+    )
+    if not wants_documents:
+        return page_entries
+    return page_entries | _document_entries(entries_base)
+
+
+def search(
+    *,
+    query: str,
+    filters: SearchFilters,
+    page: str | None = None,
+    per_page: int = 10,
+    with_facets: bool = True,
+) -> SearchOutcome:
+    """The total, the facets (each counted with the query and the other facets) and the
+    ranked keys of the asked results page."""
+    terms = query_terms(query)
+    if not terms:
+        return SearchOutcome(0, [], [])
+    entries = matching_entries(terms)
+    candidates = visible_pages().filter(pk__in=_matched_page_ids(entries))
+    pages = _filter_pages(candidates, filters)
+    wants_documents = not filters.has_page_facets and (
+        not filters.type or DOCUMENT_TYPE[0] in filters.type
+    )
+    documents_count = _document_entries(entries).count()
+    total = pages.count() + (documents_count if wants_documents else 0)
+    number = valid_page_number(page, total=total, per_page=per_page)
+    keys = []
+    if total:
+        allowed = _allowed_entries(_entries(), _filter_pages(visible_pages(), filters), filters)
+        start = (number - 1) * per_page
+        keys = _ranked_keys(terms, allowed, start=start, stop=start + per_page)
+    facets = (
+        facet_groups(candidates, filters, documents_count=documents_count) if with_facets else []
+    )
+    return SearchOutcome(total, facets, keys, number)
+
+
+FACET_LEGENDS = {
+    "type": _("Type de contenu"),
+    "theme": _("Thématiques"),
+    "odd": _("Objectifs de développement durable"),
+    "departement": _("Départements"),
+    "pays": _("Pays"),
+}
+
+
+def facet_groups(candidates: QuerySet, filters: SearchFilters, *, documents_count: int) -> list:
+    choices = taxonomy_choices()
+    relations = facet_relations()
+    groups = []
+    for name in FACET_NAMES:
+        pages = _filter_pages(candidates, filters, skip=name)
+        counts: Counter[str] = Counter()
+        if name == "type":
+            mapping = _type_of_content_type()
+            for content_type_id, n in (
+                pages.order_by().values_list("content_type_id").annotate(n=Count("pk"))
+            ):
+                counts[mapping.get(content_type_id, PAGE_TYPE[0])] += n
+            if not filters.has_page_facets and documents_count:
+                counts[DOCUMENT_TYPE[0]] += documents_count
+            labelled = list(type_labels().items())
+        else:
+            subqueries = [relation.counts(pages) for relation in relations[name]]
+            if subqueries:
+                union = subqueries[0].union(*subqueries[1:], all=True)
+                for value, n in union:
+                    if value is not None:
+                        counts[str(value)] += n
+            if name == "pays":
+                labelled = sorted(
+                    ((code, country_name(code)) for code in counts.keys() | set(filters.pays)),
+                    key=lambda pair: pair[1],
+                )
+            else:
+                labelled = choices[name]
+        selected = set(filters.values(name))
+        options = [
+            FacetOption(value, label, counts.get(value, 0), value in selected)
+            for value, label in labelled
+            if counts.get(value) or value in selected
+        ]
+        groups.append({"name": name, "legend": FACET_LEGENDS[name], "options": options})
+    return groups
+
+
+def results_for(keys: list[tuple[int, int]]) -> list[SearchResult]:
+    """The results of one page, in rank order: specific pages (one query per type) and
+    documents."""
+    mapping = _type_of_content_type()
+    labels = type_labels()
+    page_ids = [pk for ct, pk in keys if mapping.get(ct) != DOCUMENT_TYPE[0]]
+    document_ids = [pk for ct, pk in keys if mapping.get(ct) == DOCUMENT_TYPE[0]]
+    pages = {
+        page.pk: page
+        for page in Page.objects.filter(pk__in=page_ids).specific().defer_streamfields()
+    }
+    documents = {d.pk: d for d in get_document_model().objects.filter(pk__in=document_ids)}
+    results = []
+    for content_type_id, pk in keys:
+        kind = mapping.get(content_type_id, PAGE_TYPE[0])
+        if kind == DOCUMENT_TYPE[0]:
+            document = documents.get(pk)
+            if document is None:
+                continue
+            summary = f"{document.file_extension.upper()}"
+            results.append(SearchResult(kind, labels[kind], document.title, document.url, summary))
+            continue
+        page = pages.get(pk)
+        if page is None:
+            continue
+        summary = getattr(page, "summary", "") or page.search_description or ""
+        results.append(
+            SearchResult(kind, labels.get(kind, ""), page.title, page.url or "", summary, page)
+        )
+    return results
+
+
+# --- Autocomplete and suggestions ---------------------------------------------------------
+
+AUTOCOMPLETE_LIMIT = 8
+
+
+def autocomplete(*, query: str) -> list[dict[str, str]]:
+    """Titles starting with the words typed (the last one as a prefix), best first."""
+    terms = query_terms(query)
+    if not terms:
+        return []
+    page_ids = visible_pages().values("pk")
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchRank
+
+        config = settings.WAGTAILSEARCH_BACKENDS["default"].get("SEARCH_CONFIG") or "french"
+        # to_tsquery normalises each word with the configuration and keeps the prefix mark.
+        raw = " & ".join(f"{term}:*" for term in terms)
+        tsquery = SearchQuery(raw, config=config, search_type="raw")
+        entries = (
+            _entries()
+            .filter(content_type_id__in=_page_content_type_ids(), target_id__in=page_ids)
+            .filter(title=tsquery)
+            .annotate(score=SearchRank(F("title"), tsquery) * F("title_norm"))
+            .order_by("-score", "-target_id")
+        )
+        ids = list(entries.values_list("target_id", flat=True)[:AUTOCOMPLETE_LIMIT])
+    else:
+        allowed = (
+            _entries()
+            .filter(content_type_id__in=_page_content_type_ids(), target_id__in=page_ids)
+            .values("pk")
+        )
+        keys = _ranked_keys_title(terms, allowed)
+        ids = keys
+    mapping = _type_of_content_type()
+    labels = type_labels()
+    pages = {
+        page.pk: page
+        for page in Page.objects.filter(pk__in=ids).only("pk", "title", "url_path", "content_type")
+    }
+    suggestions = []
+    for pk in ids:
+        page = pages.get(pk)
+        if page is None:
+            continue
+        kind = mapping.get(page.content_type_id, PAGE_TYPE[0])
+        suggestions.append({"title": page.title, "url": page.url or "", "type": labels[kind]})
+    return suggestions
+
+
+def _ranked_keys_title(terms: list[str], allowed: QuerySet) -> list[int]:
+    allowed_sql, allowed_params = allowed.query.sql_with_params()
+    table = _fts_table()
+    sql = (
+        f"SELECT CAST(e.object_id AS INTEGER) "  # noqa: S608
+        f"FROM {table} JOIN {IndexEntry._meta.db_table} e ON e.id = {table}.rowid "
+        f"WHERE {table} MATCH %s AND e.id IN ({allowed_sql}) "
+        f"ORDER BY bm25({table}, 0.0, 0.0, 1.0), e.id DESC LIMIT %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [_fts_expression(terms, columns="{title}"), *allowed_params, AUTOCOMPLETE_LIMIT],
+        )
+        return [int(row[0]) for row in cursor.fetchall()]
+
+
+VOCABULARY_KEY = "search:vocabulary"
+VOCABULARY_SECONDS = 600
+
+
+def _vocabulary() -> list[str]:
+    """Words of published titles and taxonomy names, for "did you mean"."""
+    words = django_cache.get(VOCABULARY_KEY)
+    if words is None:
+        found: set[str] = set()
+        titles = visible_pages().order_by("-last_published_at").values_list("title", flat=True)
+        for title in titles[:5000]:
+            found.update(w for w in re.findall(r"\w+", title.lower()) if len(w) > 3)
+        for _slug, name in taxonomy_choices()["theme"]:
+            found.update(w for w in re.findall(r"\w+", name.lower()) if len(w) > 3)
+        words = sorted(found)
+        django_cache.set(VOCABULARY_KEY, words, VOCABULARY_SECONDS)
+    return words
+
+
+def suggestions(*, query: str) -> dict[str, object]:
+    """When nothing is found: a corrected query (each word replaced by its closest known word)
+    and the themes, as other ways in."""
+    words = re.findall(r"\w+", query.lower())[:MAX_TERMS]
+    vocabulary = _vocabulary()
+    plain = {strip_accents(word): word for word in vocabulary}
+    corrected = []
+    changed = False
+    for word in words:
+        match = difflib.get_close_matches(strip_accents(word), list(plain), n=1, cutoff=0.75)
+        if match and plain[match[0]] != word:
+            corrected.append(plain[match[0]])
+            changed = True
+        else:
+            corrected.append(word)
+    did_you_mean = " ".join(corrected) if changed else ""
+    if (
+        did_you_mean
+        and not search(
+            query=did_you_mean, filters=SearchFilters(), per_page=1, with_facets=False
+        ).total
+    ):
+        did_you_mean = ""
+    return {"did_you_mean": did_you_mean, "themes": taxonomy_choices()["theme"][:8]}

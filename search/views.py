@@ -1,34 +1,134 @@
+"""/recherche/ and /recherche/autocomplete/."""
+
+from __future__ import annotations
+
+import json
+
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
-from wagtail.contrib.search_promotions.models import Query
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_safe
+from wagtail.contrib.search_promotions.models import Query, SearchPromotion
 
-from .forms import SearchForm
-from .selectors import search_pages
+from . import selectors
+from .forms import SearchForm, querystring
+from .highlight import highlight
+from .ratelimit import over_limit
 
 RESULTS_PER_PAGE = 10
 
 
-def search(request: HttpRequest) -> HttpResponse:
-    form = SearchForm(request.GET)
-    query = form.cleaned_data["q"] if form.is_valid() else ""
-    page_obj = None
-    if query:
-        results = search_pages(query=query)
-        paginator = Paginator(results, RESULTS_PER_PAGE)
-        # `get_page` turns page=abc, page=-1 or page=99999 into a valid page.
-        page_obj = paginator.get_page(request.GET.get("page"))
-        Query.get(query).add_hit()
-    return TemplateResponse(
-        request,
-        "search/search.html",
-        {
-            "form": form,
-            "search_query": query,
-            "page_obj": page_obj,
-            "elided_range": (
-                page_obj.paginator.get_elided_page_range(page_obj.number) if page_obj else []
-            ),
-            "noindex": True,
-        },
+class _Counted:
+    """What Django's paginator needs: a length, and slices fetched on demand."""
+
+    def __init__(self, count: int):
+        self.count = count
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __getitem__(self, _slice) -> list:
+        return []  # the results of the page come from the ranked query
+
+
+def _too_many(request: HttpRequest) -> HttpResponse:
+    response = TemplateResponse(request, "search/rate_limited.html", {"noindex": True}, status=429)
+    response["Retry-After"] = str(settings.SEARCH_RATE_WINDOW_SECONDS)
+    return response
+
+
+def _promotions(query: str) -> list[SearchPromotion]:
+    normalised = Query.get(query).query_string
+    return list(
+        SearchPromotion.objects.filter(query__query_string=normalised, page__live=True)
+        .select_related("page")
+        .order_by("sort_order")[:3]
     )
+
+
+@require_safe
+def search(request: HttpRequest) -> HttpResponse:
+    if over_limit(request, scope="search", limit=settings.SEARCH_RATE_LIMIT):
+        return _too_many(request)
+    form = SearchForm(request.GET)
+    query, filters = form.query_and_filters()
+    context = {
+        "form": form,
+        "search_query": query,
+        "filters": filters,
+        "page_obj": None,
+        "noindex": True,
+    }
+    if query:
+        outcome = selectors.search(
+            query=query, filters=filters, page=request.GET.get("page"), per_page=RESULTS_PER_PAGE
+        )
+        paginator = Paginator(_Counted(outcome.total), RESULTS_PER_PAGE)
+        number = outcome.page_number
+        keys = outcome.keys
+        results = selectors.results_for(keys)
+        for result in results:
+            result.highlighted = highlight(result.summary, query)
+        page_obj = paginator.page(number)
+        page_obj.object_list = results
+        context.update(
+            {
+                "page_obj": page_obj,
+                "results": results,
+                "elided_range": list(paginator.get_elided_page_range(number)),
+                "facet_groups": outcome.facets,
+                "querystring_base": querystring(query, filters),
+                "active_filters": _active_filters(query, filters, outcome.facets),
+                "promotions": _promotions(query) if number == 1 else [],
+                "suggestions": None if outcome.total else selectors.suggestions(query=query),
+            }
+        )
+        Query.get(query).add_hit()
+    response = TemplateResponse(request, "search/search.html", context)
+    response["X-Robots-Tag"] = "noindex"
+    patch_cache_control(response, private=True, max_age=0)
+    return response
+
+
+def _active_filters(query: str, filters, facets: list[dict]) -> list[dict[str, str]]:
+    labels = {
+        group["name"]: {option.value: option.label for option in group["options"]}
+        for group in facets
+    }
+    legends = {group["name"]: group["legend"] for group in facets}
+    active = []
+    for name in selectors.FACET_NAMES:
+        for value in sorted(filters.values(name)):
+            active.append(
+                {
+                    "name": str(legends.get(name, name)),
+                    "label": labels.get(name, {}).get(value, value),
+                    "remove_querystring": querystring(query, filters, without=(name, value)),
+                }
+            )
+    return active
+
+
+def _json(data: dict, *, status: int = 200) -> HttpResponse:
+    # <, > and & escaped: the query echoed back can never be read as markup.
+    text = json.dumps(data, ensure_ascii=False)
+    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+        text = text.replace(char, escaped)
+    return HttpResponse(text, content_type="application/json", status=status)
+
+
+@require_safe
+def autocomplete(request: HttpRequest) -> HttpResponse:
+    if over_limit(request, scope="autocomplete", limit=settings.AUTOCOMPLETE_RATE_LIMIT):
+        response = _json({"error": "Trop de requêtes, réessayez dans une minute."}, status=429)
+        response["Retry-After"] = str(settings.SEARCH_RATE_WINDOW_SECONDS)
+        return response
+    form = SearchForm({"q": request.GET.get("q", "")})
+    query, _filters = form.query_and_filters()
+    suggestions = selectors.autocomplete(query=query) if len(query) >= 2 else []
+    response = _json({"query": query, "results": suggestions})
+    response["X-Robots-Tag"] = "noindex"
+    patch_cache_control(response, public=True, max_age=60)
+    return response

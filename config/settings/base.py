@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "home",
     "directory",
     "events",
+    "resources",
     "search",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -225,8 +226,15 @@ WAGTAILDOCS_EXTENSIONS = [
 ]
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+# Search (`search` app): on PostgreSQL, French stemming after accents are stripped (text
+# search configurations created by search/migrations/0001); on SQLite, FTS5 ignores accents.
+IS_POSTGRESQL = "postgresql" in DATABASES["default"]["ENGINE"]
 WAGTAILSEARCH_BACKENDS = {
-    "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "french"},
+    "default": {
+        "BACKEND": "search.backends",
+        "SEARCH_CONFIG": "french_unaccent" if IS_POSTGRESQL else "french",
+        "AUTOCOMPLETE_CONFIG": "simple_unaccent" if IS_POSTGRESQL else "simple",
+    },
 }
 WAGTAIL_I18N_ENABLED = False
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
@@ -276,3 +284,9 @@ EVENTS_FEED_MAX_EVENTS = int(os.environ.get("EVENTS_FEED_MAX_EVENTS", 1000))
 EVENTS_REGISTRATION_FROM_EMAIL = os.environ.get(
     "EVENTS_REGISTRATION_FROM_EMAIL", DEFAULT_FROM_EMAIL
 )
+
+# Site search (`search` app): requests allowed per address and minute on /recherche/ and on
+# its autocomplete, counted in the shared cache so every worker sees them (429 beyond).
+SEARCH_RATE_LIMIT = int(os.environ.get("SEARCH_RATE_LIMIT", 60))
+AUTOCOMPLETE_RATE_LIMIT = int(os.environ.get("AUTOCOMPLETE_RATE_LIMIT", 240))
+SEARCH_RATE_WINDOW_SECONDS = 60

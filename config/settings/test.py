@@ -31,8 +31,5 @@ STORAGES = {
 WAGTAILADMIN_BASE_URL = "http://testserver"
 # Off by default so `client.login()` works; the lockout tests switch it on.
 AXES_ENABLED = False
-WAGTAILSEARCH_BACKENDS = {
-    "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "french"},
-}
 
 WHITENOISE_USE_FINDERS = True

@@ -329,7 +329,12 @@ class ActorPage(PlaceMixin, BasePage):
     ]
 
     parent_page_types = ["directory.DirectoryPage"]
-    subpage_types = ["directory.ProjectPage", "events.EventPage"]
+    subpage_types = [
+        "directory.ProjectPage",
+        "events.EventPage",
+        "resources.NewsPage",
+        "resources.OpportunityPage",
+    ]
 
     class Meta:
         verbose_name = _("fiche acteur")

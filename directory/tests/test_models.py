@@ -126,9 +126,16 @@ class PageTypeTests(WagtailPageTestCase):
         self.assertAllowedParentPageTypes(DirectoryPage, {HomePage})
         self.assertAllowedParentPageTypes(ActorPage, {DirectoryPage})
         self.assertAllowedParentPageTypes(ProjectPage, {ActorPage})
-        # A member's events live in its space too (the `events` app, looked up by name).
+        # A member's space also holds its events, news and offers (`events`, `resources`:
+        # higher apps, named through the app registry, never imported here).
         self.assertAllowedSubpageTypes(
-            ActorPage, {ProjectPage, apps.get_model("events", "EventPage")}
+            ActorPage,
+            {
+                ProjectPage,
+                apps.get_model("events", "EventPage"),
+                apps.get_model("resources", "NewsPage"),
+                apps.get_model("resources", "OpportunityPage"),
+            },
         )
 
     def test_can_create_directory_page(self):

@@ -174,7 +174,9 @@ def test_home_page_queries_do_not_grow_with_menu_and_partners(
     from django.core.cache import cache
 
     cache.clear()
-    with django_assert_max_num_queries(12):
+    # 12, plus one: the editorial sections (resources_tags) look up their listing pages once
+    # when their cached fragments are cold.
+    with django_assert_max_num_queries(13):
         response = client.get("/", HTTP_COOKIE="sessionid=none")
     assert response.status_code == HTTPStatus.OK
 

@@ -1,0 +1,79 @@
+"""The editorial demo content: what `load_demo_content` adds, its documents, a second run."""
+
+from __future__ import annotations
+
+import io
+import re
+from http import HTTPStatus
+
+import pytest
+from django.core.management import call_command
+from wagtail.documents.models import Document
+
+from resources.demo_content import GROUPS, make_pdf
+from resources.models import (
+    CallForProjectsPage,
+    GroupPage,
+    NewsPage,
+    OpportunityPage,
+    ResourcePage,
+)
+
+
+def load_demo() -> str:
+    out = io.StringIO()
+    call_command("load_demo_content", stdout=out)
+    return out.getvalue()
+
+
+def test_generated_pdf_is_well_formed():
+    data = make_pdf("Rapport d'activité (2020)", ["Éducation à la solidarité", "Ligne 2"])
+    assert data.startswith(b"%PDF-1.4\n") and data.rstrip().endswith(b"%%EOF")
+    # Every cross-reference offset points at the start of its object.
+    xref_at = int(re.search(rb"startxref\n(\d+)", data).group(1))
+    assert data[xref_at:].startswith(b"xref\n0 6\n")
+    offsets = [int(o) for o in re.findall(rb"(\d{10}) 00000 n", data)]
+    assert len(offsets) == 5
+    for number, offset in enumerate(offsets, start=1):
+        assert data[offset:].startswith(f"{number} 0 obj".encode())
+    length = int(re.search(rb"/Length (\d+)", data).group(1))
+    stream = data.split(b"stream\n", 1)[1].split(b"\nendstream", 1)[0]
+    assert len(stream) == length
+    assert "Éducation".encode("cp1252") in stream
+    assert b"\\(2020\\)" in stream
+
+
+@pytest.mark.django_db
+def test_demo_builds_the_editorial_content_once(client):
+    first = load_demo()
+    assert "30 actualités, 10 appels, 10 offres, 20 ressources, 6 groupes" in first
+    assert NewsPage.objects.live().count() == 30
+    statuses = {call.status for call in CallForProjectsPage.objects.live()}
+    assert statuses == set(CallForProjectsPage.Status.values)
+    assert CallForProjectsPage.objects.count() == 10
+    offers = list(OpportunityPage.objects.live())
+    assert len(offers) == 10
+    assert sum(offer.is_expired for offer in offers) == 1
+    assert {offer.kind for offer in offers} == set(OpportunityPage.Kind.values)
+    resources = ResourcePage.objects.live()
+    assert resources.count() == 20
+    assert all(resource.documents.count() == 1 for resource in resources)
+    assert Document.objects.filter(file__endswith=".pdf").count() == 20
+    assert resources.filter(kind=ResourcePage.Kind.ANNUAL_REPORT, year=2020).exists()
+    groups = {group.title for group in GroupPage.objects.live()}
+    assert len(groups) == len(GROUPS)
+    assert "Groupe pays Madagascar" in groups and "Groupe Eau et assainissement" in groups
+    madagascar = GroupPage.objects.get(title="Groupe pays Madagascar")
+    assert [c.code for c in madagascar.countries.all()] == ["MG"]
+    assert madagascar.co_leads.count() == 1
+
+    for url in ("/actualites/", "/appels-a-projets/", "/offres/", "/ressources/", "/groupes/"):
+        assert client.get(url).status_code == HTTPStatus.OK
+        assert client.get(url + "rss/").status_code == HTTPStatus.OK
+    group_html = client.get(madagascar.url).content.decode()
+    assert "Madagascar : la reprise de la décentralisation" in group_html
+
+    second = load_demo()
+    assert "(rien à changer)" in second
+    assert "0 document créé" in second
+    assert NewsPage.objects.count() == 30

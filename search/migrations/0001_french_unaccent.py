@@ -1,0 +1,47 @@
+"""PostgreSQL only: the `unaccent` extension and two text search configurations that strip
+accents before stemming, so `securite` finds `sécurité` and `eau` finds `Eaux`.
+
+`french_unaccent` (a copy of `french`) builds and queries the full-text index;
+`simple_unaccent` (a copy of `simple`) serves the autocomplete. Settings choose them as
+SEARCH_CONFIG when the database is PostgreSQL. On SQLite nothing is done: FTS5's default
+tokenizer already ignores accents."""
+
+from django.db import migrations
+
+CREATE = """
+CREATE EXTENSION IF NOT EXISTS unaccent;
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = 'french_unaccent') THEN
+        CREATE TEXT SEARCH CONFIGURATION french_unaccent (COPY = french);
+        ALTER TEXT SEARCH CONFIGURATION french_unaccent
+            ALTER MAPPING FOR hword, hword_part, word WITH unaccent, french_stem;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = 'simple_unaccent') THEN
+        CREATE TEXT SEARCH CONFIGURATION simple_unaccent (COPY = simple);
+        ALTER TEXT SEARCH CONFIGURATION simple_unaccent
+            ALTER MAPPING FOR hword, hword_part, word WITH unaccent, simple;
+    END IF;
+END
+$$;
+"""
+DROP = """
+DROP TEXT SEARCH CONFIGURATION IF EXISTS french_unaccent;
+DROP TEXT SEARCH CONFIGURATION IF EXISTS simple_unaccent;
+"""
+
+
+def create(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(CREATE)
+
+
+def drop(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(DROP)
+
+
+class Migration(migrations.Migration):
+    dependencies: list = []
+
+    operations = [migrations.RunPython(create, drop, elidable=False)]
