@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import django_filters
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -12,10 +13,12 @@ from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets import BooleanRadioSelect
 
 from .models import RegistrationRequest
 from .permissions import can_review_requests
@@ -184,6 +187,31 @@ class RequestIndexView(generic.IndexView):
         return []
 
 
+class RegistrationRequestFilterSet(WagtailFilterSet):
+    status = django_filters.ChoiceFilter(
+        label=_("Statut"),
+        choices=RegistrationRequest.Status.choices,
+        empty_label=_("Tous"),
+        widget=forms.RadioSelect,
+    )
+    created_at = django_filters.DateFromToRangeFilter(
+        label=_("Reçue entre le"), widget=DateRangePickerWidget
+    )
+    has_duplicates = django_filters.BooleanFilter(
+        label=_("Doublons possibles"), method="filter_duplicates", widget=BooleanRadioSelect
+    )
+
+    class Meta:
+        model = RegistrationRequest
+        fields = ["status", "created_at"]
+
+    def filter_duplicates(self, queryset, name, value):
+        if value is None:
+            return queryset
+        flagged = queryset.exclude(duplicate_flags=[])
+        return flagged if value else queryset.filter(duplicate_flags=[])
+
+
 class RegistrationRequestViewSet(ModelViewSet):
     model = RegistrationRequest
     name = "registration_requests"
@@ -196,7 +224,7 @@ class RegistrationRequestViewSet(ModelViewSet):
     index_view_class = RequestIndexView
     copy_view_enabled = False
     form_fields = EDITABLE_FIELDS
-    list_filter = ["status", "created_at"]
+    filterset_class = RegistrationRequestFilterSet
     search_fields = ["name", "acronym", "city", "contact_name", "contact_email"]
     search_backend_name = None  # plain database search: requests are not indexed
     list_display = [
