@@ -6,6 +6,7 @@ tree, editor-only fields in a hand-made POST, and trusted actors' direct publica
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
@@ -82,6 +83,14 @@ def guard_edit(request, page):
 @hooks.register("before_create_page")
 def guard_create(request, parent_page, page_class):
     _strip_editor_only_fields(request)
+
+
+@hooks.register("before_move_page")
+def guard_move(request, page, destination):
+    """Wagtail's move confirmation checks nothing on GET (it shows the destination's draft
+    title): refuse there any move the user could not perform."""
+    if not page.permissions_for_user(request.user).can_move_to(destination):
+        raise PermissionDenied
 
 
 def _after_save(request, page) -> None:

@@ -62,9 +62,18 @@ def own_subtree_filter(user) -> Q:
     return condition
 
 
+def hidden_page_ids(user) -> list[int]:
+    """Pages a member must not see listed: other people's drafts, and live pages with a
+    pending draft (listings show the draft's title)."""
+    hidden = Page.objects.filter(Q(live=False) | Q(has_unpublished_changes=True)).exclude(
+        own_subtree_filter(user)
+    )
+    return list(hidden.values_list("pk", flat=True))
+
+
 def restrict_pages_for_member(pages: QuerySet[Page], user) -> QuerySet[Page]:
     """What a member may see of other people's pages: only what is public as it stands.
 
-    Their own space, plus live pages without pending changes (a live page with a pending
-    draft would show the draft's title)."""
-    return pages.filter(own_subtree_filter(user) | Q(live=True, has_unpublished_changes=False))
+    An exclusion by id, not a filter on `live`/`has_unpublished_changes`: the choosers' search
+    runs through the search backend, which can only filter on indexed fields (`id` is)."""
+    return pages.exclude(pk__in=hidden_page_ids(user))
