@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+import json
+
 import django_filters
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.functional import cached_property
@@ -23,7 +26,14 @@ from wagtail.admin.widgets import BooleanRadioSelect
 from .models import RegistrationRequest
 from .permissions import can_review_requests
 from .registration_forms import MarkDuplicateForm, RejectForm
-from .services import RegistrationError, approve_registration, mark_duplicate, reject_registration
+from .services import (
+    RegistrationError,
+    anonymise_personal_data,
+    approve_registration,
+    export_personal_data,
+    mark_duplicate,
+    reject_registration,
+)
 
 EDITABLE_FIELDS = [
     "name",
@@ -59,9 +69,10 @@ class RequestInspectView(generic.InspectView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["can_review"] = self.object.is_pending and can_review_requests(self.request.user)
+        context["can_manage_data"] = can_review_requests(self.request.user)
         context["action_urls"] = {
             name: reverse(f"registration_requests:{name}", args=[self.object.pk])
-            for name in ("approve", "reject", "duplicate")
+            for name in ("approve", "reject", "duplicate", "personal_data", "anonymise")
         }
         return context
 
@@ -181,6 +192,45 @@ class MarkDuplicateView(RequestActionView):
         return self.done(_("Demande marquée comme doublon."))
 
 
+def personal_data_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """Everything stored about the request's contact, as a JSON download (editors only)."""
+    if not can_review_requests(request.user):
+        raise PermissionDenied
+    registration = get_object_or_404(RegistrationRequest, pk=pk)
+    data = export_personal_data(email=registration.contact_email)
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="donnees-demande-{pk}.json"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+class AnonymiseForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_(
+            "Je confirme l'effacement des données personnelles de cette personne (demandes, "
+            "contact privé des fiches, compte). Cette action est définitive."
+        )
+    )
+
+
+class AnonymiseView(RequestActionView):
+    form_class = AnonymiseForm
+    action_label = _("Anonymiser la personne contact")
+
+    def form_valid(self, form):
+        counts = anonymise_personal_data(email=self.object.contact_email)
+        return self.done(
+            _(
+                "Données anonymisées : %(registration_requests)s demande(s), %(actor_pages)s "
+                "fiche(s), %(accounts)s compte(s)."
+            )
+            % counts
+        )
+
+
 class RequestIndexView(generic.IndexView):
     @cached_property
     def header_buttons(self):
@@ -251,4 +301,6 @@ class RegistrationRequestViewSet(ModelViewSet):
             path("approve/<int:pk>/", ApproveView.as_view(), name="approve"),
             path("reject/<int:pk>/", RejectView.as_view(), name="reject"),
             path("duplicate/<int:pk>/", MarkDuplicateView.as_view(), name="duplicate"),
+            path("personal-data/<int:pk>/", personal_data_export, name="personal_data"),
+            path("anonymise/<int:pk>/", AnonymiseView.as_view(), name="anonymise"),
         ]
