@@ -1,0 +1,106 @@
+"""Fixtures for the cross-app tests: a real browser (Debian's chromium driven by Playwright).
+
+Browser tests are marked `browser` and run by `make test-browser`; `make test` leaves them out.
+CI installs chromium before running them, so a missing browser is a failure, not a skip.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    # The test machines have no internet: without these, chromium keeps trying to reach
+    # Google's services and logs refused connections.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@dataclass
+class BrowserPage:
+    """A Playwright page with what it reported: console errors, uncaught errors, responses."""
+
+    page: object
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    responses: list[tuple[str, int]] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[str]:
+        return [*self.console_errors, *self.page_errors]
+
+
+@pytest.fixture(scope="session")
+def chromium_executable() -> str:
+    path = shutil.which("chromium")
+    if path is None:
+        pytest.fail(
+            "Browser tests need Debian's chromium, and `chromium` is not on PATH: "
+            "install it with `apt-get install -y --no-install-recommends chromium` "
+            "(never `playwright install`: the test machines cannot download browsers).",
+            pytrace=False,
+        )
+    return path
+
+
+@pytest.fixture
+def browser(chromium_executable: str, transactional_db) -> Iterator[object]:
+    """Chromium for one test, started after the database is set up and stopped before it is
+    flushed: while Playwright's sync API runs, its event loop gives Django a different
+    connection object in this thread (so the test database's setup state is not on it)."""
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's event loop runs in the test's thread; Django refuses ORM calls from such a
+    # thread unless told otherwise. Only for this test's lifetime.
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=chromium_executable,
+                headless=True,
+                args=CHROMIUM_ARGS,
+            )
+            try:
+                yield browser
+            finally:
+                browser.close()
+
+
+@pytest.fixture
+def browser_page(browser) -> Iterator[BrowserPage]:
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    recorded = BrowserPage(page=page)
+    page.on(
+        "console",
+        lambda message: (
+            recorded.console_errors.append(f"console: {message.text} ({message.location})")
+            if message.type == "error"
+            else None
+        ),
+    )
+    page.on("pageerror", lambda error: recorded.page_errors.append(f"page error: {error}"))
+    page.on("response", lambda response: recorded.responses.append((response.url, response.status)))
+    try:
+        yield recorded
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir() -> Path:
+    """`test-results/` at the project root (git-ignored): screenshots for a human to look at."""
+    path = Path(settings.BASE_DIR) / "test-results"
+    path.mkdir(exist_ok=True)
+    return path
