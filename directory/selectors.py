@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import functools
 import gzip
+import hashlib
 import io
 from collections import defaultdict
 from collections.abc import Iterable
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db.models import Count, Max, Model, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -63,10 +65,9 @@ def bump_directory_generation() -> None:
 def last_publication_marker() -> str:
     """When a directory page was last published: part of the exports' cache key, so a
     publication on another worker is seen even where the generation is not shared."""
+    content_types = ContentType.objects.get_for_models(ActorPage, ProjectPage).values()
     latest = Page.objects.filter(
-        live=True,
-        content_type__model__in=["actorpage", "projectpage"],
-        content_type__app_label="directory",
+        live=True, content_type__in=[content_type.pk for content_type in content_types]
     ).aggregate(latest=Max("last_published_at"))["latest"]
     return latest.isoformat() if latest else "none"
 
@@ -537,9 +538,10 @@ def actors_csv(
 def cached_export(*, kind: str, directory: DirectoryPage, filters: DirectoryFilters) -> bytes:
     """The export, gzip-compressed, from the cache or built and stored. Keyed on the
     filters, the directory's generation and the last publication time."""
+    digest = hashlib.sha256(filters.cache_key().encode()).hexdigest()[:32]
     key = (
         f"directory:export:{kind}:{directory.pk}:{directory_generation()}:"
-        f"{last_publication_marker()}:{filters.cache_key()}"
+        f"{last_publication_marker()}:{digest}"
     )
     stored = cache.get(key)
     if stored is not None:

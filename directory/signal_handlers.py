@@ -32,22 +32,18 @@ def connect() -> None:
     from wagtail.models import Page
 
     from .models import (
-        ActorPage,
         College,
         Country,
         Departement,
-        ProjectPage,
         StructureType,
         SustainableDevelopmentGoal,
         Theme,
         WorldRegion,
     )
 
-    for model in (ActorPage, ProjectPage):
-        page_published.connect(_bump, sender=model, dispatch_uid=f"directory-pub-{model.__name__}")
-        page_unpublished.connect(
-            _bump, sender=model, dispatch_uid=f"directory-unpub-{model.__name__}"
-        )
+    # Any page: the signals' sender is not always the specific class.
+    page_published.connect(_bump, dispatch_uid="directory-page-published")
+    page_unpublished.connect(_bump, dispatch_uid="directory-page-unpublished")
     post_delete.connect(_bump, sender=Page, dispatch_uid="directory-page-deleted")
     post_page_move.connect(_project_moved, dispatch_uid="directory-page-moved")
     for model in (

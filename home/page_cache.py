@@ -28,7 +28,7 @@ HEADER = "X-Page-Cache"
 _KEPT_HEADERS = ("Content-Type", "Content-Language", "Cache-Control", "Vary", "X-Robots-Tag")
 
 
-def _generation() -> int:
+def current_generation() -> int:
     value = cache.get(GENERATION_KEY)
     if value is None:
         cache.add(GENERATION_KEY, 1, timeout=None)
@@ -89,7 +89,7 @@ class PageCacheMiddleware:
         if not _may_use_cache(request):
             return self.get_response(request)
 
-        generation = _generation()
+        generation = current_generation()
         key = _key(request, generation)
         stored = cache.get(key)
         if stored is not None:

@@ -70,7 +70,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('number', models.PositiveSmallIntegerField(unique=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(17)], verbose_name='numéro')),
                 ('name', models.CharField(max_length=80, verbose_name='nom court')),
-                ('long_name', models.CharField(max_length=255, verbose_name='intitulé officiel')),
+                ('long_name', models.CharField(max_length=400, verbose_name='intitulé officiel')),
                 ('colour', models.CharField(max_length=7, validators=[django.core.validators.RegexValidator('^#[0-9A-Fa-f]{6}$', 'Saisissez une couleur au format #RRGGBB.')], verbose_name='couleur')),
                 ('text_colour', models.CharField(default='#FFFFFF', help_text='Couleur du numéro et du nom sur le badge (contraste suffisant).', max_length=7, validators=[django.core.validators.RegexValidator('^#[0-9A-Fa-f]{6}$', 'Saisissez une couleur au format #RRGGBB.')], verbose_name='couleur du texte')),
             ],

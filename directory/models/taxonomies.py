@@ -25,7 +25,7 @@ class SustainableDevelopmentGoal(index.Indexed, models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(17)],
     )
     name = models.CharField(_("nom court"), max_length=80)
-    long_name = models.CharField(_("intitulé officiel"), max_length=255)
+    long_name = models.CharField(_("intitulé officiel"), max_length=400)
     colour = models.CharField(_("couleur"), max_length=7, validators=[hex_colour_validator])
     text_colour = models.CharField(
         _("couleur du texte"),

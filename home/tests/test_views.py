@@ -263,3 +263,18 @@ def test_anonymous_visitors_get_no_cookie_on_public_pages(client, home):
     for url in ("/", page.url, "/recherche/?q=reseau"):
         response = client.get(url)
         assert not response.cookies, (url, response.cookies)
+
+
+def test_cached_breadcrumbs_and_section_cards_follow_publications(client, home):
+    section = StandardPageFactory(parent=home, title="Le réseau", slug="le-reseau")
+    child = StandardPageFactory(parent=section, title="Gouvernance", slug="gouvernance")
+    assert "Gouvernance" in client.get(section.url).content.decode()
+    assert ">Le réseau</a>" in client.get(child.url).content.decode()
+    section.title = "Notre réseau"
+    section.save_revision().publish()
+    child.title = "Instances"
+    child.save_revision().publish()
+    assert ">Notre réseau</a>" in client.get(child.url).content.decode()
+    section_html = client.get(section.url).content.decode()
+    assert "Instances" in section_html
+    assert "Gouvernance" not in section_html

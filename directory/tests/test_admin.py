@@ -1,0 +1,132 @@
+import csv
+import io
+from http import HTTPStatus
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from wagtail.models import GroupPagePermission
+
+from directory.blocks import DirectoryKeyFiguresBlock
+from directory.models import ActorPage
+
+from .factories import ActorPageFactory, ProjectPageFactory, college, countries, sdgs
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def actors(directory):
+    return [
+        ActorPageFactory(
+            parent=directory,
+            title="=Formule",
+            qualification_status=ActorPage.Qualification.TO_QUALIFY,
+            internal_notes="NOTE-SECRETE",
+            private_contact_email="prive@example.org",
+            sdgs=sdgs(6),
+            countries=countries("BF"),
+        ),
+        ActorPageFactory(
+            parent=directory,
+            title="Commune exemple",
+            college=college("collectivites"),
+            postcode="86000",
+        ),
+        ActorPageFactory(parent=directory, title="Brouillon", live=False),
+    ]
+
+
+@pytest.fixture
+def member(django_user_model, directory):
+    """An admin user who may edit pages but is not one of the network's editors."""
+    user = django_user_model.objects.create_user("membre", "membre@example.org", "x" * 14)
+    group = Group.objects.create(name="Membres")
+    group.permissions.add(Permission.objects.get(codename="access_admin"))
+    GroupPagePermission.objects.create(group=group, page=directory, permission_type="change")
+    user.groups.add(group)
+    return user
+
+
+def test_editors_actor_listing_with_filters(admin_client, actors):
+    response = admin_client.get("/admin/actor_pages/")
+    assert response.status_code == HTTPStatus.OK
+    content = response.content.decode()
+    assert "Commune exemple" in content and "Brouillon" in content
+    response = admin_client.get("/admin/actor_pages/?qualification_status=a_qualifier")
+    assert response.status_code == HTTPStatus.OK
+    content = response.content.decode()
+    assert "=Formule" in content
+    assert "Commune exemple" not in content
+    response = admin_client.get(f"/admin/actor_pages/?college={college('collectivites').pk}")
+    assert "Commune exemple" in response.content.decode()
+    assert (
+        "/admin/annuaire/acteurs/export.csv"
+        in admin_client.get("/admin/actor_pages/").content.decode()
+    )
+
+
+def test_full_export_for_editors_only(admin_client, client, member, actors):
+    response = admin_client.get("/admin/annuaire/acteurs/export.csv")
+    assert response.status_code == HTTPStatus.OK
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert len(rows) == 3  # drafts included
+    formula = next(row for row in rows if row["nom"] == "'=Formule")
+    assert formula["notes_internes"] == "NOTE-SECRETE"
+    assert formula["contact_email"] == "prive@example.org"
+    assert formula["qualification"] == "a_qualifier"
+    client.force_login(member)
+    refused = client.get("/admin/annuaire/acteurs/export.csv")
+    # Wagtail's admin answers a refused permission with a redirect to the dashboard.
+    assert refused.status_code in (HTTPStatus.FOUND, HTTPStatus.FORBIDDEN)
+    assert b"NOTE-SECRETE" not in refused.content
+    assert client.get("/admin/actor_pages/").status_code in (HTTPStatus.FOUND, HTTPStatus.FORBIDDEN)
+
+
+def test_editor_only_fields_hidden_from_members(client, member, actors):
+    client.force_login(member)
+    actor = actors[0]
+    response = client.get(f"/admin/pages/{actor.pk}/edit/")
+    assert response.status_code == HTTPStatus.OK
+    content = response.content.decode()
+    assert 'name="internal_notes"' not in content
+    assert 'name="qualification_status"' not in content
+    assert "NOTE-SECRETE" not in content
+
+
+def test_taxonomy_snippets_render(admin_client):
+    for model in (
+        "theme",
+        "sustainabledevelopmentgoal",
+        "college",
+        "structuretype",
+        "departement",
+        "worldregion",
+        "country",
+    ):
+        response = admin_client.get(f"/admin/snippets/directory/{model}/")
+        assert response.status_code == HTTPStatus.OK, model
+    content = admin_client.get("/admin/snippets/directory/sustainabledevelopmentgoal/").content
+    assert "Eau propre et assainissement" in content.decode()
+
+
+def test_key_figures_block_counts_published_pages(directory, actors):
+    ProjectPageFactory(parent=actors[0], countries=countries("MA"))
+    block = DirectoryKeyFiguresBlock()
+    value = block.to_python(
+        {"title": "Chiffres", "groups": ["totals", "college", "sdg", "countries"]}
+    )
+    html = block.render(value)
+    assert "Chiffres" in html
+    assert '<span class="key-figure__value">2</span><span class="key-figure__label">acteurs' in html
+    assert "Burkina Faso, Maroc" in html
+    assert "Collectivités territoriales</th><td>1</td>" in html
+
+
+def test_key_figures_template_tag(directory, actors):
+    from django.template import Context, Template
+
+    html = Template(
+        '{% load directory_tags %}{% directory_key_figures "En chiffres" "totals,departement" %}'
+    ).render(Context({}))
+    assert "<h2>En chiffres</h2>" in html
+    assert "Vienne (86)" in html or "Vienne" in html

@@ -1,0 +1,393 @@
+import csv
+import gzip
+import io
+import json
+from http import HTTPStatus
+
+import pytest
+from django.core.cache import cache
+
+from directory.models import ActorPage
+
+from .factories import (
+    ActorPageFactory,
+    ProjectPageFactory,
+    ProjectPlaceFactory,
+    college,
+    countries,
+    departement,
+    sdgs,
+    themes,
+)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("directory.tests.urls")]
+
+
+@pytest.fixture
+def actors(directory):
+    """A known fixture: three actors with places, one without."""
+    return {
+        "eau": ActorPageFactory(
+            parent=directory,
+            title="Eau Vive Gironde",
+            location="SRID=4326;POINT(-0.5792 44.8378)",
+            postcode="33000",
+            city="Bordeaux",
+            sdgs=sdgs(6, 3),
+            themes=themes("eau-assainissement-hygiene"),
+            countries=countries("BF"),
+            internal_notes="NOTE-SECRETE",
+            private_contact_email="prive@example.org",
+            private_contact_phone="0600000000",
+        ),
+        "poitiers": ActorPageFactory(
+            parent=directory,
+            title="Grand Poitiers",
+            college=college("collectivites"),
+            location="SRID=4326;POINT(0.3404 46.5802)",
+            postcode="86000",
+            city="Poitiers",
+            sdgs=sdgs(11),
+            themes=themes("gouvernance-citoyennete"),
+            countries=countries("MA", "TN"),
+        ),
+        "niort": ActorPageFactory(
+            parent=directory,
+            title="Togo Deux-Sèvres",
+            location="SRID=4326;POINT(-0.4597 46.3237)",
+            postcode="79000",
+            city="Niort",
+            sdgs=sdgs(4),
+            themes=themes("education-formation"),
+            countries=countries("TG"),
+        ),
+        "sans-lieu": ActorPageFactory(
+            parent=directory,
+            title="Association sans lieu",
+            location="",
+            postcode="33800",
+            city="Bordeaux",
+            sdgs=sdgs(6),
+        ),
+    }
+
+
+def titles(response) -> set[str]:
+    return {actor.title for actor in response.context["page_obj"].object_list}
+
+
+def geojson(client, url):
+    response = client.get(url)
+    assert response.status_code == HTTPStatus.OK
+    assert response["Content-Type"] == "application/geo+json"
+    return json.loads(response.content)
+
+
+def test_list_without_filters(client, directory, actors):
+    response = client.get("/annuaire/")
+    assert response.status_code == HTTPStatus.OK
+    content = response.content.decode()
+    assert titles(response) == {a.title for a in actors.values()}
+    assert content.count("<h1") == 1
+    assert '<meta name="robots" content="noindex">' not in content
+    assert "4 acteurs" in content
+    assert "1 acteur de cette liste n'a pas de lieu" in content
+    assert "<legend>Objectifs de développement durable</legend>" in content
+    assert 'name="odd" value="6"' in content
+    # No private field anywhere on the public list.
+    assert "NOTE-SECRETE" not in content
+    assert "prive@example.org" not in content
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("odd=6", {"Eau Vive Gironde", "Association sans lieu"}),
+        ("odd=6&odd=11", {"Eau Vive Gironde", "Association sans lieu", "Grand Poitiers"}),
+        ("theme=education-formation", {"Togo Deux-Sèvres"}),
+        ("college=collectivites", {"Grand Poitiers"}),
+        ("departement=33", {"Eau Vive Gironde", "Association sans lieu"}),
+        (
+            "departement=33&odd=6&college=associations",
+            {"Eau Vive Gironde", "Association sans lieu"},
+        ),
+        ("pays=BF", {"Eau Vive Gironde"}),
+        ("pays=bf", {"Eau Vive Gironde"}),
+        ("region=maghreb", {"Grand Poitiers"}),
+        ("q=poitiers", {"Grand Poitiers"}),
+        ("q=niort", {"Togo Deux-Sèvres"}),
+    ],
+)
+def test_filters(client, actors, query, expected):
+    response = client.get(f"/annuaire/?{query}")
+    assert response.status_code == HTTPStatus.OK
+    assert titles(response) == expected
+    assert '<meta name="robots" content="noindex">' in response.content.decode()
+
+
+def test_option_counts_and_removable_active_filters(client, actors):
+    response = client.get("/annuaire/?departement=33&odd=6")
+    facets = {group["name"]: group["options"] for group in response.context["facet_groups"]}
+    odd = {option.value: option.count for option in facets["odd"]}
+    # Counts of a filter's options take the other filters into account, not its own.
+    assert odd["6"] == 2
+    assert odd["3"] == 1
+    assert odd["11"] == 0
+    dep = {option.value: option.count for option in facets["departement"]}
+    assert dep["33"] == 2
+    assert dep["86"] == 0
+    active = response.context["active_filters"]
+    assert {a["label"] for a in active} == {"Gironde (33)", "6. Eau propre et assainissement"}
+    content = response.content.decode()
+    assert 'href="/annuaire/?odd=6"' in content  # removing the département filter
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "odd=abc",
+        "odd=99",
+        "pays=ZZZ",
+        "departement='",
+        "page=99999",
+        "page=abc",
+        "college=<script>",
+        "theme=%00",
+        "q=" + "x" * 5000,
+        "odd=abc&odd=99&pays=ZZZ&departement='&page=99999",
+    ],
+)
+def test_bad_values_are_ignored(client, actors, query):
+    for url in ("/annuaire/", "/annuaire/actors.geojson", "/annuaire/actors.csv"):
+        response = client.get(f"{url}?{query}")
+        assert response.status_code == HTTPStatus.OK, url
+    response = client.get(f"/annuaire/?{query}")
+    if not query.startswith("q="):
+        assert titles(response) == {a.title for a in actors.values()}
+
+
+def test_bad_values_leave_other_filters_applied(client, actors):
+    response = client.get("/annuaire/?odd=abc&odd=99&odd=11&pays=ZZZ&departement='")
+    assert titles(response) == {"Grand Poitiers"}
+    collection = geojson(client, "/annuaire/actors.geojson?odd=abc&odd=11&pays=ZZZ")
+    assert [f["properties"]["name"] for f in collection["features"]] == ["Grand Poitiers"]
+    assert ActorPage.objects.count() == 4  # nothing stored was changed
+
+
+def test_pagination_falls_back_to_last_page(client, directory, settings):
+    settings.DIRECTORY_ACTORS_PER_PAGE = 2
+    for n in range(5):
+        ActorPageFactory(parent=directory, title=f"Acteur {n}")
+    response = client.get("/annuaire/?page=99999")
+    assert response.status_code == HTTPStatus.OK
+    assert response.context["page_obj"].number == 3
+    assert '<meta name="robots" content="noindex">' in response.content.decode()
+
+
+def test_actors_geojson_is_rfc7946(client, actors):
+    collection = geojson(client, "/annuaire/actors.geojson")
+    assert collection["type"] == "FeatureCollection"
+    assert set(collection) == {"type", "features"}
+    features = {f["properties"]["name"]: f for f in collection["features"]}
+    # Without a place, not on the map.
+    assert set(features) == {"Eau Vive Gironde", "Grand Poitiers", "Togo Deux-Sèvres"}
+    eau = features["Eau Vive Gironde"]
+    assert eau["type"] == "Feature"
+    assert eau["geometry"] == {"type": "Point", "coordinates": [-0.5792, 44.8378]}  # [lng, lat]
+    assert eau["properties"] == {
+        "id": actors["eau"].pk,
+        "name": "Eau Vive Gironde",
+        "url": "/annuaire/eau-vive-gironde/",
+        "college": "associations",
+        "city": "Bordeaux",
+        "dep": "33",
+        "themes": ["eau-assainissement-hygiene"],
+        "sdgs": [3, 6],
+        "countries": ["BF"],
+    }
+    for feature in collection["features"]:
+        lng, lat = feature["geometry"]["coordinates"]
+        assert -180 <= lng <= 180
+        assert -90 <= lat <= 90
+    raw = json.dumps(collection)
+    for private in ("NOTE-SECRETE", "prive@example.org", "0600000000", "qualif"):
+        assert private not in raw
+
+
+@pytest.mark.parametrize(
+    "query", ["", "odd=6", "departement=86", "pays=TG", "odd=6&departement=33", "q=bordeaux"]
+)
+def test_list_and_geojson_hold_the_same_actors(client, directory, actors, query):
+    listed = {
+        actor.pk
+        for actor in client.get(f"/annuaire/?{query}").context["page_obj"].object_list
+        if actor.latitude is not None
+    }
+    mapped = {
+        f["properties"]["id"]
+        for f in geojson(client, f"/annuaire/actors.geojson?{query}")["features"]
+    }
+    assert listed == mapped
+
+
+def test_geojson_served_gzipped_from_cache_and_refreshed_on_publish(client, directory, actors):
+    response = client.get("/annuaire/actors.geojson", HTTP_ACCEPT_ENCODING="gzip, br")
+    assert response["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in response["Vary"]
+    assert len(json.loads(gzip.decompress(response.content))["features"]) == 3
+    # A new actor published through Wagtail changes the key: no stale export.
+    new = ActorPageFactory(parent=directory, title="Nouvel acteur", live=False)
+    new.save_revision().publish()
+    collection = geojson(client, "/annuaire/actors.geojson")
+    assert "Nouvel acteur" in {f["properties"]["name"] for f in collection["features"]}
+    new.refresh_from_db()
+    new.unpublish()
+    collection = geojson(client, "/annuaire/actors.geojson")
+    assert "Nouvel acteur" not in {f["properties"]["name"] for f in collection["features"]}
+
+
+def test_csv_public_fields_and_formula_injection(client, directory, actors):
+    ActorPageFactory(parent=directory, title='=HYPERLINK("http://x")', acronym="+SUM(A1)")
+    ActorPageFactory(parent=directory, title="@cmd", city="-2+3")
+    response = client.get("/annuaire/actors.csv")
+    assert response.status_code == HTTPStatus.OK
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    content = response.content.decode("utf-8")
+    rows = list(csv.DictReader(io.StringIO(content)))
+    assert len(rows) == 6
+    by_name = {row["nom"]: row for row in rows}
+    assert '\'=HYPERLINK("http://x")' in by_name
+    assert by_name['\'=HYPERLINK("http://x")']["sigle"] == "'+SUM(A1)"
+    assert by_name["'@cmd"]["commune"] == "'-2+3"
+    eau = by_name["Eau Vive Gironde"]
+    assert eau["longitude"] == "-0.5792"  # numbers are not text: left alone
+    assert eau["odd"] == "3 ; 6"
+    assert eau["pays"] == "BF"
+    for private in ("NOTE-SECRETE", "prive@example.org", "0600000000"):
+        assert private not in content
+    filtered = list(
+        csv.DictReader(io.StringIO(client.get("/annuaire/actors.csv?pays=BF").content.decode()))
+    )
+    assert [row["nom"] for row in filtered] == ["Eau Vive Gironde"]
+
+
+def test_projects_list_and_geojson(client, directory, actors):
+    precise = ProjectPageFactory(
+        parent=actors["eau"], title="Forages à Koudougou", countries=countries("BF"), sdgs=sdgs(6)
+    )
+    ProjectPlaceFactory(
+        project=precise, name="Koudougou", location="SRID=4326;POINT(-2.3627 12.2526)"
+    )
+    ProjectPageFactory(
+        parent=actors["poitiers"],
+        title="Coopération décentralisée",
+        countries=countries("MA", "TN"),
+        partner_actors=[actors["niort"]],
+    )
+    collection = geojson(client, "/annuaire/projects.geojson")
+    assert collection["type"] == "FeatureCollection"
+    places = {(f["properties"]["name"], f["properties"]["place"]) for f in collection["features"]}
+    assert places == {
+        ("Forages à Koudougou", "Koudougou"),
+        ("Coopération décentralisée", "Maroc"),
+        ("Coopération décentralisée", "Tunisie"),
+    }
+    koudougou = next(f for f in collection["features"] if f["properties"]["place"] == "Koudougou")
+    assert koudougou["geometry"]["coordinates"] == [-2.3627, 12.2526]
+    assert koudougou["properties"]["country"] == "BF"
+    maroc = next(f for f in collection["features"] if f["properties"]["place"] == "Maroc")
+    lng, lat = maroc["geometry"]["coordinates"]
+    assert 27 < lat < 36 and -14 < lng < 0  # the centroid is in Morocco, [lng, lat]
+
+    response = client.get("/annuaire/projets/?pays=BF")
+    assert response.status_code == HTTPStatus.OK
+    assert [p.title for p in response.context["page_obj"].object_list] == ["Forages à Koudougou"]
+    assert '<meta name="robots" content="noindex">' in response.content.decode()
+    response = client.get("/annuaire/projets/?region=maghreb&college=collectivites")
+    assert [p.title for p in response.context["page_obj"].object_list] == [
+        "Coopération décentralisée"
+    ]
+    collection = geojson(client, "/annuaire/projects.geojson?departement=33")
+    assert {f["properties"]["name"] for f in collection["features"]} == {"Forages à Koudougou"}
+    assert client.get("/annuaire/projets/?odd=abc&pays=ZZZ&page=999").status_code == 200
+
+
+def test_actor_and_project_pages(client, directory, actors):
+    project = ProjectPageFactory(
+        parent=actors["eau"],
+        title="Forages à Koudougou",
+        countries=countries("BF"),
+        sdgs=sdgs(6),
+        partner_actors=[actors["niort"]],
+    )
+    response = client.get(actors["eau"].url)
+    assert response.status_code == HTTPStatus.OK
+    content = response.content.decode()
+    assert content.count("<h1") == 1
+    assert "Forages à Koudougou" in content
+    assert "Togo Deux-Sèvres" in content  # partner actor
+    assert "--sdg-bg: #26BDE2" in content  # SDG 6 badge in its colour
+    assert 'id="actor-map"' in content
+    assert 'data-lat="44.837800"' in content
+    for private in ("NOTE-SECRETE", "prive@example.org", "0600000000"):
+        assert private not in content
+    partner = client.get(actors["niort"].url).content.decode()
+    assert "Forages à Koudougou" in partner and "Eau Vive Gironde" in partner
+    response = client.get(project.url)
+    assert response.status_code == HTTPStatus.OK
+    content = response.content.decode()
+    assert "Burkina Faso" in content
+    assert "Eau Vive Gironde" in content
+    assert "data-points=" in content
+    without_place = client.get(actors["sans-lieu"].url).content.decode()
+    assert 'id="actor-map"' not in without_place
+
+
+def test_drafts_and_other_sites_are_not_listed(client, directory, actors):
+    draft = ActorPageFactory(parent=directory, title="Brouillon", live=False)
+    assert "Brouillon" not in titles(client.get("/annuaire/"))
+    collection = geojson(client, "/annuaire/actors.geojson")
+    assert draft.pk not in {f["properties"]["id"] for f in collection["features"]}
+    assert client.get("/nulle-part/actors.geojson").status_code == HTTPStatus.NOT_FOUND
+
+
+def _make_actors(directory, count: int) -> None:
+    start = directory.get_children().count()
+    for n in range(start, start + count):
+        ActorPageFactory(
+            parent=directory,
+            title=f"Acteur {n:03}",
+            location=f"SRID=4326;POINT({-1 + n / 1000} {45 + n / 1000})",
+            sdgs=sdgs(1 + n % 17, 1 + (n + 3) % 17),
+            themes=themes("sante", "culture"),
+            countries=countries("BF", "SN"),
+            college=college("associations" if n % 2 else "collectivites"),
+            departement=departement("33" if n % 3 else "86"),
+        )
+
+
+QUERY_BUDGETS = {
+    "/annuaire/": 40,
+    "/annuaire/?odd=2&departement=33": 40,
+    "/annuaire/projets/?pays=BF": 40,
+    "/annuaire/actors.geojson": 20,
+    "/annuaire/actors.geojson?odd=2&departement=33": 20,
+    "/annuaire/actors.csv": 20,
+    "/annuaire/projects.geojson": 20,
+}
+
+
+def test_query_counts_are_bounded_and_constant_at_10_and_200_actors(
+    client, directory, django_assert_max_num_queries
+):
+    counts: dict[str, list[int]] = {url: [] for url in QUERY_BUDGETS}
+    for total in (10, 200):
+        _make_actors(directory, total - directory.get_children().count())
+        for url, budget in QUERY_BUDGETS.items():
+            client.get(url)  # warms process-wide caches (content types, locales)
+            cache.clear()  # then measure a cold export or page
+            with django_assert_max_num_queries(budget) as captured:
+                assert client.get(url).status_code == HTTPStatus.OK
+            counts[url].append(len(captured.captured_queries))
+    for url, (at_10, at_200) in counts.items():
+        assert at_10 == at_200, url
