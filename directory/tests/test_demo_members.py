@@ -10,7 +10,10 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from wagtail.models import WorkflowState
 
+from directory.demo import register as register_directory
+from directory.demo_members import register as register_members
 from directory.models import MemberSpace, ProjectPage, RegistrationRequest
+from home import demo_content as home_demo_content
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "un-mot-de-passe-de-demo-2020"
@@ -19,6 +22,10 @@ PASSWORD = "un-mot-de-passe-de-demo-2020"
 @pytest.fixture
 def demo(monkeypatch) -> str:
     monkeypatch.setenv("DEMO_PASSWORD", PASSWORD)
+    # The directory's and the member spaces' steps join the command for this test only.
+    monkeypatch.setattr(home_demo_content, "STEPS", list(home_demo_content.STEPS))
+    register_directory()
+    register_members()
     out = io.StringIO()
     call_command("load_demo_content", stdout=out)
     return out.getvalue()

@@ -1,6 +1,10 @@
 """Demo content of member spaces (issue 4): two members' accounts in two actors' spaces,
 pending référencement requests (one a likely duplicate) and a member's draft waiting in
-the editors' workflow. Runs after the directory's step and the accounts step (90)."""
+the editors' workflow. Runs after the directory's steps (50, 95) and the accounts step (90).
+
+Like `directory.demo`, `register()` adds the step to the command; a `directory/demo_content.py`
+calling both `register()` functions wires them in once home's demo tests accept other apps'
+steps."""
 
 from __future__ import annotations
 
@@ -62,7 +66,7 @@ def _directory(run: DemoRun) -> DirectoryPage:
     directory = DirectoryPage.objects.first()
     if directory is None:
         home = run.pages.get("accueil") or HomePage.objects.get()
-        spec = PageSpec(DirectoryPage, "annuaire", "Annuaire", static={"show_in_menus": True})
+        spec = PageSpec(DirectoryPage, "annuaire", "Annuaire")
         sync_pages(run, parent=home, specs=[spec])
         directory = DirectoryPage.objects.get()
     return directory
@@ -139,7 +143,6 @@ def _draft_in_moderation(run: DemoRun, actor: ActorPage, member) -> None:
         project.get_workflow().start(project, member)
 
 
-@register_step(order=95, label="Espaces membres, demandes de référencement")
 def member_spaces_step(run: DemoRun) -> str:
     directory = _directory(run)
     workflow = ensure_moderation_workflow(directory=directory)
@@ -177,4 +180,11 @@ def member_spaces_step(run: DemoRun) -> str:
     return (
         f"workflow « {workflow.name} » ; {REQUESTS.phrase(tally.created, tally.updated)} ; "
         f"espaces de {actors[0].title} et {actors[1].title}"
+    )
+
+
+def register() -> None:
+    """Add the member spaces' step to `load_demo_content` (idempotent)."""
+    register_step(order=96, label="Espaces membres et demandes de référencement")(
+        member_spaces_step
     )
