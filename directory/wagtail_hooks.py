@@ -100,3 +100,7 @@ def register_export_url():
             name="directory_admin_actors_csv",
         )
     ]
+
+
+# Member spaces and référencement moderation (issue 4) live in their own module.
+from . import member_hooks  # noqa: E402, F401

@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Members' admin areas (directory, issue 4): needs the user, so after authentication.
+    "directory.middleware.MemberAdminGuardMiddleware",
     # Last, as django-axes asks.
     "axes.middleware.AxesMiddleware",
 ]
@@ -290,3 +292,17 @@ EVENTS_REGISTRATION_FROM_EMAIL = os.environ.get(
 SEARCH_RATE_LIMIT = int(os.environ.get("SEARCH_RATE_LIMIT", 60))
 AUTOCOMPLETE_RATE_LIMIT = int(os.environ.get("AUTOCOMPLETE_RATE_LIMIT", 240))
 SEARCH_RATE_WINDOW_SECONDS = 60
+
+# Member spaces and the référencement form (`directory` app, issue 4).
+# Submissions per address and window (counted in the shared cache), the shortest plausible
+# time to fill the form and how long a shown form stays valid.
+REGISTRATION_RATE_LIMIT = int(os.environ.get("REGISTRATION_RATE_LIMIT", 5))
+REGISTRATION_RATE_WINDOW_SECONDS = int(os.environ.get("REGISTRATION_RATE_WINDOW_SECONDS", 3600))
+REGISTRATION_MIN_FILL_SECONDS = int(os.environ.get("REGISTRATION_MIN_FILL_SECONDS", 5))
+REGISTRATION_FORM_MAX_AGE_SECONDS = 24 * 3600
+# Who is told of a new request (default: everyone allowed to review requests).
+REGISTRATION_NOTIFY_EMAILS = env_list("REGISTRATION_NOTIFY_EMAILS")
+# Rejected requests are deleted after this many days (`purge_registration_requests`).
+REGISTRATION_RETENTION_DAYS = int(os.environ.get("REGISTRATION_RETENTION_DAYS", 365))
+# The network's collection every member may choose images and documents from.
+MEMBER_SHARED_COLLECTION_NAME = "Réseau"

@@ -8,6 +8,7 @@ from .pages import (
     departement_for_postcode,
 )
 from .places import PlaceMixin, format_location, parse_location, validate_location
+from .registration import MemberSpace, RegistrationRequest
 from .taxonomies import (
     College,
     Country,
@@ -26,9 +27,11 @@ __all__ = [
     "Country",
     "Departement",
     "DirectoryPage",
+    "MemberSpace",
     "PlaceMixin",
     "ProjectPage",
     "ProjectPlace",
+    "RegistrationRequest",
     "StructureType",
     "SustainableDevelopmentGoal",
     "Theme",

@@ -99,6 +99,21 @@ class DirectoryPage(RoutablePageMixin, BasePage):
 
         return project_list(request, directory=self)
 
+    # --- Member spaces (issue 4): the public référencement form. ---
+    @path("referencement/", name="registration")
+    def registration(self, request):
+        from ..views_registration import registration_form
+
+        return registration_form(request, directory=self)
+
+    @path("referencement/merci/", name="registration_thanks")
+    def registration_thanks(self, request):
+        from ..views_registration import registration_thanks
+
+        return registration_thanks(request, directory=self)
+
+    # --- end member spaces ---
+
     def export_url(self, name: str) -> str:
         """`actors.geojson`, `actors.csv` or `projects.geojson` (served by `directory.urls`:
         Wagtail's page routes never see a dot)."""
@@ -242,6 +257,16 @@ class ActorPage(PlaceMixin, BasePage):
     private_contact_phone = models.CharField(
         _("téléphone de la personne contact"), max_length=40, blank=True
     )
+    # --- Member spaces (issue 4): editor-only, see `directory.permissions`. ---
+    trusted = models.BooleanField(
+        _("acteur de confiance"),
+        default=False,
+        help_text=_(
+            "Ses projets, événements et actualités sont publiés sans attendre la validation "
+            "de l'équipe ; les modifications de sa fiche restent modérées."
+        ),
+    )
+    # --- end member spaces ---
 
     content_panels = [
         *BasePage.content_panels,
@@ -279,7 +304,13 @@ class ActorPage(PlaceMixin, BasePage):
         ),
         MultiFieldPanel(
             [
-                FieldRowPanel([FieldPanel("year_founded"), FieldPanel("membership")]),
+                FieldRowPanel(
+                    [
+                        FieldPanel("year_founded"),
+                        # Member spaces (issue 4): the link with the network is editors' call.
+                        FieldPanel("membership", permission=QUALIFICATION_PERMISSION),
+                    ]
+                ),
                 FieldRowPanel([FieldPanel("staff_band"), FieldPanel("volunteers_band")]),
                 FieldRowPanel([FieldPanel("siret"), FieldPanel("rna")]),
             ],
@@ -289,6 +320,7 @@ class ActorPage(PlaceMixin, BasePage):
     editor_panels = [
         FieldPanel("qualification_status", permission=QUALIFICATION_PERMISSION),
         FieldPanel("internal_notes", permission=QUALIFICATION_PERMISSION),
+        FieldPanel("trusted", permission=QUALIFICATION_PERMISSION),  # member spaces (issue 4)
         MultiFieldPanel(
             [
                 FieldPanel("private_contact_name", permission=QUALIFICATION_PERMISSION),

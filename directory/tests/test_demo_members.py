@@ -1,0 +1,77 @@
+"""The member-space demo step: two members in two actors' spaces, pending requests (one a
+likely duplicate) and a member's draft waiting in the editors' workflow; idempotent."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from wagtail.models import WorkflowState
+
+from directory.demo import register as register_directory
+from directory.demo_members import register as register_members
+from directory.models import MemberSpace, ProjectPage, RegistrationRequest
+from home import demo_content as home_demo_content
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "un-mot-de-passe-de-demo-2020"
+
+
+@pytest.fixture
+def demo(monkeypatch) -> str:
+    monkeypatch.setenv("DEMO_PASSWORD", PASSWORD)
+    # The directory's and the member spaces' steps join the command for this test only.
+    monkeypatch.setattr(home_demo_content, "STEPS", list(home_demo_content.STEPS))
+    register_directory()
+    register_members()
+    out = io.StringIO()
+    call_command("load_demo_content", stdout=out)
+    return out.getvalue()
+
+
+def test_demo_members_are_in_two_different_spaces(demo):
+    User = get_user_model()
+    membre, membre2 = User.objects.get(username="membre"), User.objects.get(username="membre2")
+    assert membre.check_password(PASSWORD) and membre2.check_password(PASSWORD)
+    space, space2 = (MemberSpace.objects.get(group__user=user) for user in (membre, membre2))
+    assert space != space2
+    assert not membre.is_superuser
+    assert not membre.groups.filter(name="Éditeurs").exists()
+    assert "« membre »" in demo
+
+
+def test_demo_has_pending_requests_one_flagged_as_duplicate(demo):
+    pending = RegistrationRequest.objects.filter(status=RegistrationRequest.Status.PENDING)
+    assert pending.count() >= 3
+    flagged = [request for request in pending if request.duplicate_flags]
+    assert len(flagged) == 1
+    assert flagged[0].duplicate_flags[0]["kind"] == "actor"
+
+
+def test_demo_has_a_member_draft_waiting_in_moderation(demo):
+    project = ProjectPage.objects.get(slug="projet-en-attente-de-validation")
+    assert not project.live
+    state = WorkflowState.objects.get(object_id=str(project.pk))
+    assert state.status == WorkflowState.STATUS_IN_PROGRESS
+    assert state.requested_by.username == "membre"
+
+
+def test_second_run_adds_nothing(demo):
+    before = (
+        MemberSpace.objects.count(),
+        RegistrationRequest.objects.count(),
+        WorkflowState.objects.count(),
+        get_user_model().objects.count(),
+    )
+    out = io.StringIO()
+    call_command("load_demo_content", stdout=out)
+    after = (
+        MemberSpace.objects.count(),
+        RegistrationRequest.objects.count(),
+        WorkflowState.objects.count(),
+        get_user_model().objects.count(),
+    )
+    assert after == before
+    assert "rien à changer" in out.getvalue()
