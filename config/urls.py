@@ -27,5 +27,6 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 # Feeds with a dot in their name, before Wagtail's catch-all (page URLs never hold one).
+urlpatterns.append(path("", include("directory.urls")))
 urlpatterns.append(path("", include("events.urls")))
 urlpatterns.append(path("", include(wagtail_urls)))

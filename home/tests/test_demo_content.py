@@ -52,6 +52,16 @@ def load_demo() -> str:
     return out.getvalue()
 
 
+@pytest.fixture(autouse=True)
+def home_steps_only(monkeypatch) -> None:
+    """These tests check home's own steps; every app tests its steps, and
+    tests/test_demo_content_all.py runs them all together. The installed apps' steps are
+    imported first, then left out."""
+    autodiscover_modules("demo_content")
+    home_steps = [s for s in demo_content.STEPS if s.run.__module__ == "home.demo_content"]
+    monkeypatch.setattr(demo_content, "STEPS", home_steps)
+
+
 @pytest.fixture
 def demo_password(monkeypatch) -> str:
     password = "un-mot-de-passe-de-demo-2020"
@@ -300,12 +310,7 @@ def test_demo_password_replaces_an_existing_password(no_demo_password, monkeypat
 
 @pytest.mark.django_db
 def test_a_later_app_adds_its_own_step(demo_password, monkeypatch, client):
-    # Home's steps only: the installed apps' own steps (the real agenda...) are imported
-    # first, then left out.
-    autodiscover_modules("demo_content")
-    home_steps = [s for s in demo_content.STEPS if s.run.__module__ == "home.demo_content"]
-    monkeypatch.setattr(demo_content, "STEPS", home_steps)
-
+    # Home's steps only (the `home_steps_only` fixture), plus this one.
     @register_step(order=50, label="Agenda d'essai")
     def agenda_step(run: DemoRun) -> str:
         agenda = PageSpec(StandardPage, "agenda", "Agenda", static={"show_in_menus": True})
