@@ -11,7 +11,7 @@ from django.contrib.syndication.views import Feed
 from django.utils import timezone
 from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event, Timezone, vText
+from icalendar import Calendar, Timezone
 
 from .models import EventPage
 from .models.pages import EventStatus
@@ -44,31 +44,68 @@ def _vtimezone(sessions: Iterable[FeedSession]) -> Timezone:
     )
 
 
-def _event(session: FeedSession, *, url: str, stamp: datetime.datetime) -> Event:
-    zone = ZoneInfo(settings.TIME_ZONE)
-    vevent = Event()
-    vevent.add("uid", f"{session.uid}@so-cooperation")
+def _text(value: str) -> str:
+    """RFC 5545 TEXT escaping (3.3.11)."""
+    return (
+        value.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+        .replace("\r", "\\n")
+    )
+
+
+def _fold(line: str) -> bytes:
+    """A content line folded at 75 octets without cutting a UTF-8 character (3.1)."""
+    data = line.encode("utf-8")
+    if len(data) <= 75:
+        return data + b"\r\n"
+    parts = []
+    limit = 75
+    while len(data) > limit:
+        cut = limit
+        while cut > 0 and (data[cut] & 0xC0) == 0x80:  # inside a multi-byte character
+            cut -= 1
+        parts.append(data[:cut])
+        data = data[cut:]
+        limit = 74  # continuation lines start with a space
+    parts.append(data)
+    return b"\r\n ".join(parts) + b"\r\n"
+
+
+def _vevent(session: FeedSession, *, url: str, stamp: str, zone: ZoneInfo, online: str) -> bytes:
+    """One VEVENT written directly: building thousands of icalendar components costs
+    seconds; the envelope and the VTIMEZONE come from icalendar, and the tests read every
+    feed back with its parser."""
+    local_format = "%Y%m%dT%H%M%S"
     title = session.title
     if session.total > 1:
         title = f"{title} ({session.position}/{session.total})"
     if session.label:
         title = f"{title} – {session.label}"
-    vevent.add("summary", title)
-    vevent.add("dtstart", session.start_at.astimezone(zone))
-    vevent.add("dtend", session.end_at.astimezone(zone))
-    vevent.add("dtstamp", stamp)
-    if session.last_published_at:
-        vevent.add("last-modified", session.last_published_at)
     description = "\n\n".join(part for part in (session.summary, url) if part)
-    vevent.add("description", description)
-    vevent.add("url", url)
-    if session.format == "en_ligne":
-        vevent.add("location", vText(_("En ligne")))
-    elif session.venue:
-        vevent.add("location", session.venue)
     cancelled = session.cancelled or session.status == EventStatus.CANCELLED
-    vevent.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-    return vevent
+    lines = [
+        "BEGIN:VEVENT",
+        f"UID:{session.uid}@so-cooperation",
+        f"DTSTAMP:{stamp}",
+        f"DTSTART;TZID={zone.key}:{session.start_at.astimezone(zone).strftime(local_format)}",
+        f"DTEND;TZID={zone.key}:{session.end_at.astimezone(zone).strftime(local_format)}",
+        f"SUMMARY:{_text(title)}",
+        f"DESCRIPTION:{_text(description)}",
+        f"URL:{url}",
+    ]
+    if session.last_published_at:
+        modified = session.last_published_at.astimezone(datetime.UTC)
+        lines.append(f"LAST-MODIFIED:{modified.strftime(local_format)}Z")
+    if session.format == "en_ligne":
+        lines.append(f"LOCATION:{_text(online)}")
+    elif session.venue:
+        lines.append(f"LOCATION:{_text(session.venue)}")
+    lines.append(f"STATUS:{'CANCELLED' if cancelled else 'CONFIRMED'}")
+    lines.append("END:VEVENT")
+    return b"".join(_fold(line) for line in lines)
 
 
 def build_calendar(
@@ -77,10 +114,18 @@ def build_calendar(
     """One VEVENT per session, times at Paris time with their VTIMEZONE."""
     calendar = _calendar(name)
     calendar.add_component(_vtimezone(sessions))
-    stamp = timezone.now().replace(microsecond=0)
-    for session in sessions:
-        calendar.add_component(_event(session, url=url_for(session), stamp=stamp))
-    return calendar.to_ical()
+    envelope = calendar.to_ical()
+    zone = ZoneInfo(settings.TIME_ZONE)
+    stamp = timezone.now().astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+    online = str(_("En ligne"))
+    body = b"".join(
+        _vevent(session, url=url_for(session), stamp=stamp, zone=zone, online=online)
+        for session in sessions
+    )
+    end = b"END:VCALENDAR\r\n"
+    if not envelope.endswith(end):
+        raise ValueError("unexpected iCalendar envelope")
+    return envelope[: -len(end)] + body + end
 
 
 # --- RSS ------------------------------------------------------------------------------------

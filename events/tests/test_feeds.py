@@ -178,3 +178,16 @@ def test_built_feed_is_served_from_the_cache(client, trainings):
         again = client.get("/agenda/agenda.ics")
     assert len(vevents(parse(again))) == 5
     assert not any("events_eventsession" in q["sql"] for q in captured.captured_queries)
+
+
+def test_long_accented_texts_fold_and_read_back(client, agenda):
+    title = "Égalité, équité ; « éducation » à la citoyenneté\\solidarité " * 4
+    event = add_sessions(
+        EventPageFactory(parent=agenda, title=title.strip()[:250], summary_text="é" * 300),
+        (paris(2030, 3, 1, 9), paris(2030, 3, 1, 12)),
+    )
+    raw = client.get(f"{event.url}ics/").content
+    assert all(len(line) <= 75 for line in raw.split(b"\r\n"))
+    [vevent] = vevents(Calendar.from_ical(raw))
+    assert str(vevent["SUMMARY"]) == event.title
+    assert str(vevent["DESCRIPTION"]).startswith("é" * 300)
