@@ -72,6 +72,13 @@ SCENARIOS = [
     Scenario("home rendered", "/", session_cookie=True),
     Scenario("standard page rendered", "/le-reseau/", session_cookie=True),
     Scenario("home cache hit", "/", session_cookie=False),
+    # Editorial listings and the site search (resources and search apps).
+    Scenario("news listing rendered", "/actualites/", session_cookie=True),
+    Scenario("calls listing rendered", "/appels-a-projets/", session_cookie=True),
+    Scenario("resources filtered rendered", "/ressources/?annee=2020", session_cookie=True),
+    Scenario("news feed rendered", "/actualites/rss/", session_cookie=True),
+    Scenario("search eau with facets", "/recherche/?q=eau", session_cookie=True),
+    Scenario("autocomplete secu", "/recherche/autocomplete/?q=secu", session_cookie=True),
 ]
 BYPASS_COOKIE = "sessionid=bench"
 
@@ -397,6 +404,9 @@ def bench_database(
         MEDIA_ROOT=str(workdir / "media"),
         CACHE_KEY_PREFIX=f"bench-{database}",
         LOG_LEVEL="WARNING",
+        # wrk sends every request from one address: the search's rate limit steps aside.
+        SEARCH_RATE_LIMIT="100000000",
+        AUTOCOMPLETE_RATE_LIMIT="100000000",
     )
     if args.redis_url:
         env["REDIS_URL"] = args.redis_url

@@ -195,23 +195,6 @@ class SearchFilters:
         return any(self.values(name) for name in FACET_NAMES if name != "type")
 
 
-def _filter_pages(pages: QuerySet, filters: SearchFilters, *, skip: str | None = None) -> QuerySet:
-    """Facets ANDed across names, values ORed within a name."""
-    relations = facet_relations()
-    for name in FACET_NAMES:
-        values = filters.values(name)
-        if not values or name == skip:
-            continue
-        if name == "type":
-            pages = pages.filter(content_type_id__in=_content_type_ids(set(values)))
-            continue
-        condition = Q(pk__in=[])
-        for relation in relations[name]:
-            condition |= Q(pk__in=relation.owners(values))
-        pages = pages.filter(condition)
-    return pages
-
-
 def visible_pages() -> QuerySet:
     return Page.objects.live().public().exclude(depth__lte=1)
 
@@ -356,16 +339,70 @@ def valid_page_number(raw: str | None, *, total: int, per_page: int) -> int:
     return min(max(number, 1), last)
 
 
-def _allowed_entries(entries_base: QuerySet, pages: QuerySet, filters: SearchFilters):
-    page_entries = entries_base.filter(
-        content_type_id__in=_page_content_type_ids(), target_id__in=pages.values("pk")
-    )
-    wants_documents = not filters.has_page_facets and (
-        not filters.type or DOCUMENT_TYPE[0] in filters.type
-    )
-    if not wants_documents:
-        return page_entries
-    return page_entries | _document_entries(entries_base)
+@cache
+def _content_type_of(model: type[Model]) -> int:
+    return ContentType.objects.get_for_model(model).pk
+
+
+def _ids_of(pages: dict[int, int], model: type[Model]) -> list[int]:
+    content_type_id = _content_type_of(model)
+    return [pk for pk, ct in pages.items() if ct == content_type_id]
+
+
+def _facet_match(name: str, values: tuple[str, ...], pages: dict[int, int]) -> set[int]:
+    """The pages (id → content type id) that have one of `values` for facet `name`."""
+    if name == "type":
+        mapping = _type_of_content_type()
+        return {pk for pk, ct in pages.items() if mapping.get(ct, PAGE_TYPE[0]) in values}
+    matched: set[int] = set()
+    for relation in facet_relations()[name]:
+        ids = _ids_of(pages, relation.model)
+        if not ids:
+            continue
+        if relation.through is None:
+            rows = relation.model.objects.filter(
+                pk__in=ids, **{f"{relation.path}__in": values}
+            ).values_list("pk", flat=True)
+        else:
+            rows = relation.through.objects.filter(
+                **{f"{relation.owner}__in": ids, f"{relation.path}__in": values}
+            ).values_list(relation.owner, flat=True)
+        matched.update(rows)
+    return matched
+
+
+def _facet_counts(name: str, pages: dict[int, int]) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    if name == "type":
+        mapping = _type_of_content_type()
+        counts.update(mapping.get(ct, PAGE_TYPE[0]) for ct in pages.values())
+        return counts
+    subqueries = []
+    for relation in facet_relations()[name]:
+        ids = _ids_of(pages, relation.model)
+        if not ids:
+            continue
+        if relation.through is None:
+            rows = relation.model.objects.filter(pk__in=ids).order_by().values_list(relation.path)
+            subqueries.append(rows.annotate(n=Count("pk")))
+        else:
+            rows = relation.through.objects.filter(**{f"{relation.owner}__in": ids})
+            subqueries.append(
+                rows.order_by()
+                .values_list(relation.path)
+                .annotate(n=Count(relation.owner, distinct=True))
+            )
+    if subqueries:
+        # One query for every page type that has the facet.
+        union = (
+            subqueries[0].union(*subqueries[1:], all=True)
+            if len(subqueries) > 1
+            else (subqueries[0])
+        )
+        for value, n in union:
+            if value is not None:
+                counts[str(value)] += n
+    return counts
 
 
 def search(
@@ -377,27 +414,55 @@ def search(
     with_facets: bool = True,
 ) -> SearchOutcome:
     """The total, the facets (each counted with the query and the other facets) and the
-    ranked keys of the asked results page."""
+    ranked keys of the asked results page.
+
+    The matching pages (id and type) are read once; facets filter and count them with one
+    query per facet on the relation tables, restricted to those ids."""
     terms = query_terms(query)
     if not terms:
         return SearchOutcome(0, [], [])
     entries = matching_entries(terms)
-    candidates = visible_pages().filter(pk__in=_matched_page_ids(entries))
-    pages = _filter_pages(candidates, filters)
+    visible = visible_pages()
+    candidates: dict[int, int] = dict(
+        visible.filter(pk__in=_matched_page_ids(entries))
+        .order_by()
+        .values_list("pk", "content_type_id")
+    )
+    active = {name: filters.values(name) for name in FACET_NAMES if filters.values(name)}
+    matches = {name: _facet_match(name, values, candidates) for name, values in active.items()}
+
+    def narrowed(skip: str | None = None) -> dict[int, int]:
+        pages = candidates
+        for name, matched in matches.items():
+            if name != skip:
+                pages = {pk: ct for pk, ct in pages.items() if pk in matched}
+        return pages
+
+    pages = narrowed()
     wants_documents = not filters.has_page_facets and (
         not filters.type or DOCUMENT_TYPE[0] in filters.type
     )
     documents_count = _document_entries(entries).count()
-    total = pages.count() + (documents_count if wants_documents else 0)
+    total = len(pages) + (documents_count if wants_documents else 0)
     number = valid_page_number(page, total=total, per_page=per_page)
     keys = []
     if total:
-        allowed = _allowed_entries(_entries(), _filter_pages(visible_pages(), filters), filters)
+        page_condition = (
+            Q(target_id__in=sorted(pages)) if active else Q(target_id__in=visible.values("pk"))
+        )
+        allowed = _entries().filter(page_condition, content_type_id__in=_page_content_type_ids())
+        if wants_documents:
+            allowed = allowed | _document_entries(_entries())
         start = (number - 1) * per_page
         keys = _ranked_keys(terms, allowed, start=start, stop=start + per_page)
-    facets = (
-        facet_groups(candidates, filters, documents_count=documents_count) if with_facets else []
-    )
+    facets = []
+    if with_facets:
+        choices = taxonomy_choices()
+        for name in FACET_NAMES:
+            counts = _facet_counts(name, narrowed(skip=name))
+            if name == "type" and not filters.has_page_facets and documents_count:
+                counts[DOCUMENT_TYPE[0]] += documents_count
+            facets.append(_facet_group(name, counts, filters, choices))
     return SearchOutcome(total, facets, keys, number)
 
 
@@ -410,44 +475,23 @@ FACET_LEGENDS = {
 }
 
 
-def facet_groups(candidates: QuerySet, filters: SearchFilters, *, documents_count: int) -> list:
-    choices = taxonomy_choices()
-    relations = facet_relations()
-    groups = []
-    for name in FACET_NAMES:
-        pages = _filter_pages(candidates, filters, skip=name)
-        counts: Counter[str] = Counter()
-        if name == "type":
-            mapping = _type_of_content_type()
-            for content_type_id, n in (
-                pages.order_by().values_list("content_type_id").annotate(n=Count("pk"))
-            ):
-                counts[mapping.get(content_type_id, PAGE_TYPE[0])] += n
-            if not filters.has_page_facets and documents_count:
-                counts[DOCUMENT_TYPE[0]] += documents_count
-            labelled = list(type_labels().items())
-        else:
-            subqueries = [relation.counts(pages) for relation in relations[name]]
-            if subqueries:
-                union = subqueries[0].union(*subqueries[1:], all=True)
-                for value, n in union:
-                    if value is not None:
-                        counts[str(value)] += n
-            if name == "pays":
-                labelled = sorted(
-                    ((code, country_name(code)) for code in counts.keys() | set(filters.pays)),
-                    key=lambda pair: pair[1],
-                )
-            else:
-                labelled = choices[name]
-        selected = set(filters.values(name))
-        options = [
-            FacetOption(value, label, counts.get(value, 0), value in selected)
-            for value, label in labelled
-            if counts.get(value) or value in selected
-        ]
-        groups.append({"name": name, "legend": FACET_LEGENDS[name], "options": options})
-    return groups
+def _facet_group(name: str, counts: Counter[str], filters: SearchFilters, choices) -> dict:
+    if name == "type":
+        labelled = list(type_labels().items())
+    elif name == "pays":
+        labelled = sorted(
+            ((code, country_name(code)) for code in counts.keys() | set(filters.pays)),
+            key=lambda pair: pair[1],
+        )
+    else:
+        labelled = choices[name]
+    selected = set(filters.values(name))
+    options = [
+        FacetOption(value, label, counts.get(value, 0), value in selected)
+        for value, label in labelled
+        if counts.get(value) or value in selected
+    ]
+    return {"name": name, "legend": FACET_LEGENDS[name], "options": options}
 
 
 def results_for(keys: list[tuple[int, int]]) -> list[SearchResult]:

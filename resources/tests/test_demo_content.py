@@ -10,7 +10,8 @@ import pytest
 from django.core.management import call_command
 from wagtail.documents.models import Document
 
-from resources.demo_content import GROUPS, make_pdf
+from home import demo_content as home_demo_content
+from resources.demo import GROUPS, make_pdf, register
 from resources.models import (
     CallForProjectsPage,
     GroupPage,
@@ -44,7 +45,11 @@ def test_generated_pdf_is_well_formed():
 
 
 @pytest.mark.django_db
-def test_demo_builds_the_editorial_content_once(client):
+def test_demo_builds_the_editorial_content_once(client, monkeypatch):
+    monkeypatch.setenv("DEMO_PASSWORD", "mot-de-passe-de-demo")
+    # Our step joins the command for this test only (see resources/demo.py).
+    monkeypatch.setattr(home_demo_content, "STEPS", list(home_demo_content.STEPS))
+    register()
     first = load_demo()
     assert "30 actualités, 10 appels, 10 offres, 20 ressources, 6 groupes" in first
     assert NewsPage.objects.live().count() == 30

@@ -1,7 +1,12 @@
 """Demo content of the editorial pages: news, calls for projects, offers, resources (with small
 generated PDF documents) and the working groups of the 2020 activity report.
 
-Plugged into `manage.py load_demo_content` (see `home.demo_content`). Dates are relative to
+Steps of `manage.py load_demo_content` (see `home.demo_content`). `register()` adds them to
+the command; like the directory's (`directory/demo.py`), it is not yet called from a
+`resources/demo_content.py` (which the command would discover by itself) because home's demo
+tests still expect home's steps alone (six steps, every header link); once they allow other
+apps' steps, `resources/demo_content.py` holds only `from .demo import register` and
+`register()`. Dates are relative to
 the day of the run, so the calls show every state (open, closing soon, upcoming, closed) and
 one offer is expired whenever the demo is loaded; a second run the same day changes nothing.
 Every person named is fictitious."""
@@ -1047,7 +1052,6 @@ def _sync_co_leads(page: GroupPage, leads: list[tuple[str, str]]) -> None:
         page.save_revision().publish()
 
 
-@register_step(order=60, label="Actualités, appels à projets, offres, ressources et groupes")
 def editorial_step(run: DemoRun) -> str:
     home = run.pages["accueil"]
     counts: dict[str, Any] = {}
@@ -1074,4 +1078,12 @@ def editorial_step(run: DemoRun) -> str:
         f"{counts['actualites']} actualités, {counts['appels-a-projets']} appels, "
         f"{counts['offres']} offres, {counts['ressources']} ressources, "
         f"{counts['groupes']} groupes ; {DOCUMENTS.phrase(documents.created, documents.updated)}"
+    )
+
+
+def register() -> None:
+    # After the directory (50): group pages list member actors; before the navigation (85),
+    # so the five listings marked "show in menus" reach the header.
+    register_step(order=60, label="Actualités, appels à projets, offres, ressources et groupes")(
+        editorial_step
     )
