@@ -276,6 +276,31 @@ def facet_options(
     return options
 
 
+def _cache_key(kind: str, *, directory: DirectoryPage, filters: DirectoryFilters) -> str:
+    """Filters, directory generation and last publication: what a cached read depends on."""
+    digest = hashlib.sha256(filters.cache_key().encode()).hexdigest()[:32]
+    return (
+        f"directory:{kind}:{directory.pk}:{directory_generation()}:"
+        f"{last_publication_marker()}:{digest}"
+    )
+
+
+def cached_facet_options(
+    *, directory: DirectoryPage, base: QuerySet, filters: DirectoryFilters, projects: bool
+) -> dict[str, list[FacetOption]]:
+    """`facet_options`, cached like the exports: the option counts are the list's most
+    expensive queries and change only when something is published."""
+    key = _cache_key(
+        "facets:projects" if projects else "facets:actors", directory=directory, filters=filters
+    )
+    options = cache.get(key)
+    if options is None:
+        facets = PROJECT_FACETS if projects else ACTOR_FACETS
+        options = facet_options(base, filters, facets=facets, projects=projects)
+        cache.set(key, options, settings.DIRECTORY_EXPORT_CACHE_SECONDS)
+    return options
+
+
 def active_filter_labels(filters: DirectoryFilters) -> list[dict[str, str]]:
     """Each active filter value with its label and the query string without it."""
     choices = taxonomy_choices()
@@ -599,11 +624,7 @@ def actors_csv(
 def cached_export(*, kind: str, directory: DirectoryPage, filters: DirectoryFilters) -> bytes:
     """The export, gzip-compressed, from the cache or built and stored. Keyed on the
     filters, the directory's generation and the last publication time."""
-    digest = hashlib.sha256(filters.cache_key().encode()).hexdigest()[:32]
-    key = (
-        f"directory:export:{kind}:{directory.pk}:{directory_generation()}:"
-        f"{last_publication_marker()}:{digest}"
-    )
+    key = _cache_key(f"export:{kind}", directory=directory, filters=filters)
     stored = cache.get(key)
     if stored is not None:
         return stored
