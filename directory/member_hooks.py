@@ -8,17 +8,19 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
+from wagtail.admin.widgets.button import Button
 from wagtail.models import Page, TaskState
 
 from . import admin_members
 from .admin_registration import RegistrationRequestViewSet
-from .models import ActorPage
+from .models import ActorPage, MemberSpace
 from .permissions import EDITOR_ONLY_FIELDS, is_editor, is_member, member_spaces_for
 from .permissions import restrict_pages_for_member as _restrict
 from .registration_selectors import pending_requests_count
-from .services import publish_trusted_submission
+from .services import provision_member_space, publish_trusted_submission
 
 # Admin areas a member never sees (the middleware refuses their URLs as well).
 HIDDEN_MENU_ITEMS = frozenset({"settings", "reports", "snippets", "workflows", "users", "groups"})
@@ -106,6 +108,27 @@ def trusted_after_edit(request, page):
 @hooks.register("after_create_page")
 def trusted_after_create(request, page):
     _after_save(request, page)
+
+
+@hooks.register("after_create_page")
+def provision_hand_made_actor(request, page):
+    """An actor page an editor creates by hand gets its member space at once (the editor
+    then invites its people from the space's team page)."""
+    if isinstance(page.specific, ActorPage):
+        provision_member_space(actor=page.specific)
+
+
+@hooks.register("register_page_listing_more_buttons")
+def team_button(page, user, next_url=None):
+    if is_editor(user) and isinstance(page.specific_deferred, ActorPage):
+        space = MemberSpace.objects.filter(actor_id=page.pk).first()
+        if space is not None:
+            yield Button(
+                _("Équipe de l'espace membre"),
+                reverse("member_space_team", args=[space.pk]),
+                icon_name="group",
+                priority=90,
+            )
 
 
 class MemberSpacePanel(Component):

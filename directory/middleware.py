@@ -26,7 +26,6 @@ FORBIDDEN_ADMIN_PREFIXES = (
     "locales/",
     "redirects/",
     "searchpicks/",
-    "demandes-referencement/",
     "registration_requests/",
 )
 

@@ -83,8 +83,10 @@ def _send(subject: str, template: str, context: dict, recipients: list[str]) -> 
             settings.DEFAULT_FROM_EMAIL,
             recipients,
         )
-    except Exception:  # any transport failure: the data is stored already
-        logger.exception("E-mail « %s » not sent (template %s)", subject, template)
+    except Exception as error:  # any transport failure: the data is stored already
+        # No traceback and no address: SMTP errors carry the recipients, and logs may go to
+        # an error-reporting service (checklist 34: no personal data there).
+        logger.error("E-mail not sent (template %s): %s", template, type(error).__name__)
         return False
     return True
 
@@ -124,7 +126,7 @@ def submit_registration(*, form) -> Request:
         registration.save(update_fields=["duplicate_flags"])
     context = {
         "registration": registration,
-        "admin_url": _admin_url(reverse("registration_requests:edit", args=[registration.pk])),
+        "admin_url": _admin_url(reverse("registration_requests:inspect", args=[registration.pk])),
     }
     _send(
         _("Nouvelle demande de référencement : %(name)s") % {"name": registration.name},

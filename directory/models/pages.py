@@ -511,6 +511,9 @@ class ProjectPage(BasePage):
         blank=True,
         related_name="partner_projects",
         help_text=_("Autres acteurs de l'annuaire engagés dans ce projet."),
+        # Member spaces (issue 4): members edit projects; the list must not show other
+        # actors' unpublished pages (a pending actor's name).
+        limit_choices_to={"live": True},
     )
     local_partners = models.TextField(_("partenaires locaux"), blank=True)
     budget_band = models.CharField(

@@ -1,5 +1,7 @@
 """The member-space demo step: two members in two actors' spaces, pending requests (one a
-likely duplicate) and a member's draft waiting in the editors' workflow; idempotent."""
+likely duplicate) and a member's draft waiting in the editors' workflow; idempotent.
+
+One test: the demo with the directory's 80 actors takes a while to build."""
 
 from __future__ import annotations
 
@@ -19,19 +21,30 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "un-mot-de-passe-de-demo-2020"
 
 
-@pytest.fixture
-def demo(monkeypatch) -> str:
-    monkeypatch.setenv("DEMO_PASSWORD", PASSWORD)
-    # The directory's and the member spaces' steps join the command for this test only.
-    monkeypatch.setattr(home_demo_content, "STEPS", list(home_demo_content.STEPS))
-    register_directory()
-    register_members()
+def _load() -> str:
     out = io.StringIO()
     call_command("load_demo_content", stdout=out)
     return out.getvalue()
 
 
-def test_demo_members_are_in_two_different_spaces(demo):
+def _counts() -> tuple[int, ...]:
+    return (
+        MemberSpace.objects.count(),
+        RegistrationRequest.objects.count(),
+        WorkflowState.objects.count(),
+        get_user_model().objects.count(),
+    )
+
+
+def test_demo_member_spaces_requests_and_moderation(monkeypatch):
+    monkeypatch.setenv("DEMO_PASSWORD", PASSWORD)
+    # The directory's and the member spaces' steps join the command for this test only.
+    monkeypatch.setattr(home_demo_content, "STEPS", list(home_demo_content.STEPS))
+    register_directory()
+    register_members()
+    output = _load()
+
+    # Two members, each in a different actor's space, not editors.
     User = get_user_model()
     membre, membre2 = User.objects.get(username="membre"), User.objects.get(username="membre2")
     assert membre.check_password(PASSWORD) and membre2.check_password(PASSWORD)
@@ -39,39 +52,25 @@ def test_demo_members_are_in_two_different_spaces(demo):
     assert space != space2
     assert not membre.is_superuser
     assert not membre.groups.filter(name="Éditeurs").exists()
-    assert "« membre »" in demo
+    assert "« membre »" in output
 
-
-def test_demo_has_pending_requests_one_flagged_as_duplicate(demo):
+    # Pending requests, exactly one flagged as a likely duplicate of an actor.
     pending = RegistrationRequest.objects.filter(status=RegistrationRequest.Status.PENDING)
     assert pending.count() >= 3
     flagged = [request for request in pending if request.duplicate_flags]
     assert len(flagged) == 1
     assert flagged[0].duplicate_flags[0]["kind"] == "actor"
 
-
-def test_demo_has_a_member_draft_waiting_in_moderation(demo):
+    # A member's draft waits in the editors' workflow.
     project = ProjectPage.objects.get(slug="projet-en-attente-de-validation")
     assert not project.live
+    assert project.get_parent().pk == space.actor.pk
     state = WorkflowState.objects.get(object_id=str(project.pk))
     assert state.status == WorkflowState.STATUS_IN_PROGRESS
-    assert state.requested_by.username == "membre"
+    assert state.requested_by == membre
 
-
-def test_second_run_adds_nothing(demo):
-    before = (
-        MemberSpace.objects.count(),
-        RegistrationRequest.objects.count(),
-        WorkflowState.objects.count(),
-        get_user_model().objects.count(),
-    )
-    out = io.StringIO()
-    call_command("load_demo_content", stdout=out)
-    after = (
-        MemberSpace.objects.count(),
-        RegistrationRequest.objects.count(),
-        WorkflowState.objects.count(),
-        get_user_model().objects.count(),
-    )
-    assert after == before
-    assert "rien à changer" in out.getvalue()
+    # A second run adds nothing.
+    before = _counts()
+    second = _load()
+    assert _counts() == before
+    assert "rien à changer" in second

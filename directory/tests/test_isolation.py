@@ -348,6 +348,14 @@ def test_13_admin_search_never_lists_b_pages(world, client_a):
         _assert_no_b_drafts(response)
 
 
+def test_13_project_form_never_lists_other_actors_drafts(world, client_a):
+    ActorPageFactory(parent=world.directory, title="Acteur en attente", live=False)
+    url = reverse("wagtailadmin_pages:add", args=["directory", "projectpage", world.a.actor.pk])
+    html = client_a.get(url).content.decode()
+    assert "Acteur Bêta" in html  # live actors can be chosen as partners
+    assert "Acteur en attente" not in html
+
+
 def test_13_reports_are_closed_to_members(world, client_a):
     world.b_live.save_revision().publish()  # something in the site history
     for name in (

@@ -373,3 +373,37 @@ def test_invited_member_sets_a_password_with_the_link(
     user = User.objects.get(email="awa.traore@sgs-solidarite.org")
     assert user.check_password("cartographie-solidaire-2026")
     assert client.login(username=user.username, password="cartographie-solidaire-2026")
+
+
+def test_actor_created_by_hand_in_the_admin_gets_its_space(editor_client, directory):
+    from wagtail.test.utils.form_data import (
+        inline_formset,
+        nested_form_data,
+        rich_text,
+        streamfield,
+    )
+
+    from .factories import college
+
+    url = f"/admin/pages/add/directory/actorpage/{directory.pk}/"
+    data = nested_form_data(
+        {
+            "title": "Acteur saisi à la main",
+            "slug": "acteur-saisi",
+            "college": college("associations").pk,
+            "body": rich_text("<p>Présentation</p>"),
+            "social_links": streamfield([]),
+            "comments": inline_formset([]),
+            "qualification_status": "qualifie",
+            "membership": "reference",
+        }
+    )
+    response = editor_client.post(url, data)
+    assert response.status_code == HTTPStatus.FOUND
+    actor = ActorPage.objects.get(slug="acteur-saisi")
+    space = MemberSpace.objects.get(actor=actor)
+    assert space.group.name == "Membre – Acteur saisi à la main"
+    listing = editor_client.get(f"/admin/pages/{directory.pk}/")
+    assert f"/admin/espace-membre/{space.pk}/equipe/" in listing.content.decode()
+    team = editor_client.get(f"/admin/espace-membre/{space.pk}/equipe/")
+    assert team.status_code == HTTPStatus.OK
