@@ -11,6 +11,13 @@ def _purge(**kwargs) -> None:
     purge_page_cache()
 
 
+def _purge_on_change(created: bool = False, **kwargs) -> None:
+    # Settings rows are created with their defaults on a site's first visit: that changes
+    # nothing a visitor sees, and purging then would empty the cache mid-request.
+    if not created:
+        purge_page_cache()
+
+
 def connect() -> None:
     from .models import NavigationSettings, Partner, SiteIdentitySettings
 
@@ -18,6 +25,10 @@ def connect() -> None:
     page_unpublished.connect(_purge, dispatch_uid="home-purge-unpublished")
     post_page_move.connect(_purge, dispatch_uid="home-purge-moved")
     post_delete.connect(_purge, sender=Page, dispatch_uid="home-purge-deleted")
+    for model in (SiteIdentitySettings, NavigationSettings):
+        post_save.connect(
+            _purge_on_change, sender=model, dispatch_uid=f"home-purge-{model.__name__}"
+        )
+    post_save.connect(_purge, sender=Partner, dispatch_uid="home-purge-Partner")
     for model in (SiteIdentitySettings, NavigationSettings, Partner):
-        post_save.connect(_purge, sender=model, dispatch_uid=f"home-purge-{model.__name__}")
         post_delete.connect(_purge, sender=model, dispatch_uid=f"home-purge-del-{model.__name__}")
