@@ -75,7 +75,6 @@ def event_cards(queryset: QuerySet[EventPage]) -> QuerySet[EventPage]:
     return (
         queryset.select_related("organiser", "departement")
         .prefetch_related(
-            "themes",
             Prefetch(
                 "listing_image", queryset=CustomImage.objects.prefetch_renditions(CARD_IMAGE_FILTER)
             ),

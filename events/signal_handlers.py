@@ -18,6 +18,7 @@ def _registrations_changed(**kwargs) -> None:
     from home.page_cache import purge_page_cache
 
     transaction.on_commit(purge_page_cache)
+    transaction.on_commit(_bump)  # the agenda's rendered results show "complet" too
 
 
 def connect() -> None:

@@ -19,8 +19,10 @@ from django.http import (
     HttpResponseNotAllowed,
     HttpResponseRedirect,
 )
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
@@ -109,24 +111,50 @@ def _filter_context(request: HttpRequest, filters: AgendaFilters) -> dict[str, A
     }
 
 
-def event_list(request: HttpRequest, *, index: EventIndexPage) -> HttpResponse:
-    filters = AgendaFilters.from_query(request.GET)
+# The rendered results stay this long at most: time moves events into the archive and closes
+# registrations; publications and registrations change the key at once.
+RESULTS_CACHE_SECONDS = 300
+
+
+def _results_html(request: HttpRequest, filters: AgendaFilters) -> str:
+    """The results (count, months, cards, pagination), rendered once per filters, page and
+    five-minute slot, and kept in the cache."""
+    page_param = (request.GET.get("page") or "1")[:10]
+    slot = int(timezone.now().timestamp()) // RESULTS_CACHE_SECONDS
+    key = (
+        f"events:results:{selectors.agenda_generation()}:{slot}:{filters.cache_key()}:{page_param}"
+    )
+    html = cache.get(key)
+    if html is not None:
+        return html
     events = selectors.event_cards(selectors.filtered_events(filters=filters))
     paginator = Paginator(events, settings.EVENTS_PER_PAGE)
     # `get_page` turns page=abc, page=-3 or page=99999 into a valid page.
     page_obj = paginator.get_page(request.GET.get("page"))
-    page_events = list(page_obj.object_list)
-    for event in page_events:
-        decorate(event)
+    page_events = [decorate(event) for event in page_obj.object_list]
+    html = render_to_string(
+        "events/includes/results.html",
+        {
+            "page_obj": page_obj,
+            "elided_range": list(paginator.get_elided_page_range(page_obj.number)),
+            "months": selectors.group_by_month(page_events),
+            "filter_querystring": filters.querystring(),
+        },
+        request=request,
+    )
+    cache.set(key, html, RESULTS_CACHE_SECONDS)
+    return html
+
+
+def event_list(request: HttpRequest, *, index: EventIndexPage) -> HttpResponse:
+    filters = AgendaFilters.from_query(request.GET)
     querystring = filters.querystring()
     suffix = f"?{querystring}" if querystring else ""
     archive_query = urlencode([*(p for p in filters.items() if p[0] != "passes"), ("passes", "1")])
     upcoming_query = filters.querystring(without=("passes", "1"))
     context = {
         **_filter_context(request, filters),
-        "page_obj": page_obj,
-        "elided_range": list(paginator.get_elided_page_range(page_obj.number)),
-        "months": selectors.group_by_month(page_events),
+        "results_html": mark_safe(_results_html(request, filters)),  # noqa: S308 - our template
         "ics_url": f"{index.feed_url()}{suffix}",
         "rss_url": index.url + index.reverse_subpage("rss"),
         "archive_url": f"{index.url}?{archive_query}",
