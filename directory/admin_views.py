@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.pages.listing import IndexView
 from wagtail.admin.viewsets.pages import PageListingViewSet
 from wagtail.admin.widgets.button import HeaderButton
@@ -33,6 +34,9 @@ class ActorIndexView(IndexView):
         if not can_manage_actors(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("college", "departement")
 
     @cached_property
     def header_more_buttons(self):
@@ -60,6 +64,16 @@ class ActorListingViewSet(PageListingViewSet):
     add_to_admin_menu = True
     name = "actor_pages"
     list_filter = ["qualification_status", "college", "departement", "membership", "live"]
+    columns = [
+        *IndexView.base_columns,
+        Column("college", label=_("Collège")),
+        Column("departement", label=_("Département")),
+        Column(
+            "qualification_status",
+            accessor="get_qualification_status_display",
+            label=_("Qualification"),
+        ),
+    ]
 
     @cached_property
     def menu_item_class(self):

@@ -19,7 +19,8 @@ import orjson
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.db.models import Count, Max, Model, Q, QuerySet
+from django.db import connection
+from django.db.models import Count, Max, Model, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries as country_names
 from wagtail.models import Page
@@ -94,6 +95,14 @@ def taxonomy_choices() -> dict[str, list[tuple[str, str]]]:
                 )
             ],
             "region": list(WorldRegion.objects.values_list("slug", "name")),
+            # id -> short value, to read the many-to-many tables without joins.
+            "theme_slug_by_id": dict(Theme.objects.values_list("pk", "slug")),
+            "sdg_number_by_id": dict(
+                SustainableDevelopmentGoal.objects.values_list("pk", "number")
+            ),
+            "country_code_by_id": {
+                pk: str(code) for pk, code in Country.objects.values_list("pk", "code")
+            },
             "sdg_colours": {
                 str(number): (colour, text_colour)
                 for number, colour, text_colour in SustainableDevelopmentGoal.objects.values_list(
@@ -267,6 +276,31 @@ def facet_options(
     return options
 
 
+def _cache_key(kind: str, *, directory: DirectoryPage, filters: DirectoryFilters) -> str:
+    """Filters, directory generation and last publication: what a cached read depends on."""
+    digest = hashlib.sha256(filters.cache_key().encode()).hexdigest()[:32]
+    return (
+        f"directory:{kind}:{directory.pk}:{directory_generation()}:"
+        f"{last_publication_marker()}:{digest}"
+    )
+
+
+def cached_facet_options(
+    *, directory: DirectoryPage, base: QuerySet, filters: DirectoryFilters, projects: bool
+) -> dict[str, list[FacetOption]]:
+    """`facet_options`, cached like the exports: the option counts are the list's most
+    expensive queries and change only when something is published."""
+    key = _cache_key(
+        "facets:projects" if projects else "facets:actors", directory=directory, filters=filters
+    )
+    options = cache.get(key)
+    if options is None:
+        facets = PROJECT_FACETS if projects else ACTOR_FACETS
+        options = facet_options(base, filters, facets=facets, projects=projects)
+        cache.set(key, options, settings.DIRECTORY_EXPORT_CACHE_SECONDS)
+    return options
+
+
 def active_filter_labels(filters: DirectoryFilters) -> list[dict[str, str]]:
     """Each active filter value with its label and the query string without it."""
     choices = taxonomy_choices()
@@ -335,6 +369,22 @@ def _m2m_values(through: type[Model], owner: str, path: str, owners: QuerySet) -
     return grouped
 
 
+def _m2m_mapped(
+    through: type[Model], owner: str, column: str, owners: QuerySet, mapping: dict
+) -> dict[int, list]:
+    """Like `_m2m_values`, reading ids only (no join) and mapping them in Python: the
+    exports' hot path."""
+    grouped: dict[int, list] = defaultdict(list)
+    rows = (
+        through.objects.filter(**{f"{owner}__in": owners.values("pk")})
+        .order_by(owner, column)
+        .values_list(owner, column)
+    )
+    for owner_id, value_id in rows:
+        grouped[owner_id].append(mapping[value_id])
+    return grouped
+
+
 def _feature(lng: float, lat: float, properties: dict[str, Any]) -> dict[str, Any]:
     return {
         "type": "Feature",
@@ -344,48 +394,84 @@ def _feature(lng: float, lat: float, properties: dict[str, Any]) -> dict[str, An
     }
 
 
+ACTOR_M2M = (  # (property, through table, value column, id -> value map in taxonomy_choices)
+    ("themes", ActorPage.themes.through, "theme_id", "theme_slug_by_id"),
+    ("sdgs", ActorPage.sdgs.through, "sustainabledevelopmentgoal_id", "sdg_number_by_id"),
+    ("countries", ActorPage.countries.through, "country_id", "country_code_by_id"),
+)
+_ACTOR_MAP_FIELDS = (
+    "pk",
+    "title",
+    "slug",
+    "latitude",
+    "longitude",
+    "college__slug",
+    "city",
+    "departement__code",
+)
+
+
+def _actor_map_rows(actors: QuerySet[ActorPage]) -> Iterable[tuple]:
+    """(pk, title, slug, lat, lng, college, city, dep, themes, sdgs, countries) of the actors
+    with a place. On PostgreSQL the many-to-many ids come in the same query as arrays; on
+    other databases one query per table, grouped in Python."""
+    maps = taxonomy_choices()
+    placed = actors.filter(latitude__isnull=False, longitude__isnull=False).order_by("title", "pk")
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.expressions import ArraySubquery
+
+        arrays = {
+            f"_{name}": ArraySubquery(
+                through.objects.filter(actorpage_id=OuterRef("pk")).order_by(column).values(column)
+            )
+            for name, through, column, _map in ACTOR_M2M
+        }
+        rows = placed.annotate(**arrays).values_list(*_ACTOR_MAP_FIELDS, *arrays)
+        mappings = [maps[map_name] for _n, _t, _c, map_name in ACTOR_M2M]
+        for *fields, theme_ids, sdg_ids, country_ids in rows:
+            yield (
+                *fields,
+                [mappings[0][i] for i in theme_ids],
+                [mappings[1][i] for i in sdg_ids],
+                [mappings[2][i] for i in country_ids],
+            )
+        return
+    grouped = [
+        _m2m_mapped(through, "actorpage_id", column, actors, maps[map_name])
+        for _name, through, column, map_name in ACTOR_M2M
+    ]
+    empty: list = []
+    for fields in placed.values_list(*_ACTOR_MAP_FIELDS):
+        pk = fields[0]
+        yield (*fields, *(values.get(pk, empty) for values in grouped))
+
+
 def actors_feature_collection(*, directory: DirectoryPage, filters: DirectoryFilters) -> dict:
     """The filtered actors that have a place, as an RFC 7946 FeatureCollection.
 
     Properties are short on purpose (ids and codes): the actor page holds the details."""
     actors = filtered_actors(directory=directory, filters=filters)
     base_url = directory.url or "/"
-    themes = _m2m_values(ActorPage.themes.through, "actorpage_id", "theme__slug", actors)
-    sdgs = _m2m_values(
-        ActorPage.sdgs.through, "actorpage_id", "sustainabledevelopmentgoal__number", actors
-    )
-    countries = _m2m_values(ActorPage.countries.through, "actorpage_id", "country__code", actors)
-    rows = (
-        actors.filter(latitude__isnull=False, longitude__isnull=False)
-        .order_by("title", "pk")
-        .values_list(
-            "pk",
-            "title",
-            "slug",
-            "latitude",
-            "longitude",
-            "college__slug",
-            "city",
-            "departement__code",
-        )
-    )
+    # Written out rather than through `_feature`: this loop is the export's hot path.
     features = [
-        _feature(
-            lng,
-            lat,
-            {
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [round(lng, 5), round(lat, 5)]},
+            "properties": {
                 "id": pk,
                 "name": title,
                 "url": f"{base_url}{slug}/",
                 "college": college or "",
                 "city": city,
                 "dep": dep or "",
-                "themes": themes.get(pk, []),
-                "sdgs": sdgs.get(pk, []),
-                "countries": countries.get(pk, []),
+                "themes": themes,
+                "sdgs": sdgs,
+                "countries": countries,
             },
+        }
+        for pk, title, slug, lat, lng, college, city, dep, themes, sdgs, countries in (
+            _actor_map_rows(actors)
         )
-        for pk, title, slug, lat, lng, college, city, dep in rows
     ]
     return {"type": "FeatureCollection", "features": features}
 
@@ -538,11 +624,7 @@ def actors_csv(
 def cached_export(*, kind: str, directory: DirectoryPage, filters: DirectoryFilters) -> bytes:
     """The export, gzip-compressed, from the cache or built and stored. Keyed on the
     filters, the directory's generation and the last publication time."""
-    digest = hashlib.sha256(filters.cache_key().encode()).hexdigest()[:32]
-    key = (
-        f"directory:export:{kind}:{directory.pk}:{directory_generation()}:"
-        f"{last_publication_marker()}:{digest}"
-    )
+    key = _cache_key(f"export:{kind}", directory=directory, filters=filters)
     stored = cache.get(key)
     if stored is not None:
         return stored

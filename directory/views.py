@@ -43,10 +43,16 @@ FACET_LEGENDS = [
 
 
 def _filter_context(
-    request: HttpRequest, *, base, filters: DirectoryFilters, projects: bool
+    request: HttpRequest,
+    *,
+    directory: DirectoryPage,
+    base,
+    filters: DirectoryFilters,
+    projects: bool,
 ) -> dict:
-    facets = selectors.PROJECT_FACETS if projects else selectors.ACTOR_FACETS
-    options = selectors.facet_options(base, filters, facets=facets, projects=projects)
+    options = selectors.cached_facet_options(
+        directory=directory, base=base, filters=filters, projects=projects
+    )
     return {
         "filters": filters,
         "filter_querystring": filters.querystring(),
@@ -83,7 +89,7 @@ def actor_list(request: HttpRequest, *, directory: DirectoryPage) -> HttpRespons
     base = selectors.actor_queryset(directory=directory)
     actors = selectors.apply_filters(base, filters, facets=selectors.ACTOR_FACETS)
     context = {
-        **_filter_context(request, base=base, filters=filters, projects=False),
+        **_filter_context(request, directory=directory, base=base, filters=filters, projects=False),
         "without_place_count": actors.filter(latitude__isnull=True).count(),
         **_paginate(request, selectors.actor_cards(actors), settings.DIRECTORY_ACTORS_PER_PAGE),
         **_map_context(directory=directory, filters=filters, export="actors.geojson"),
@@ -100,7 +106,7 @@ def project_list(request: HttpRequest, *, directory: DirectoryPage) -> HttpRespo
         base, filters, facets=selectors.PROJECT_FACETS, projects=True
     )
     context = {
-        **_filter_context(request, base=base, filters=filters, projects=True),
+        **_filter_context(request, directory=directory, base=base, filters=filters, projects=True),
         **_paginate(request, selectors.project_cards(projects), PROJECTS_PER_PAGE),
         **_map_context(directory=directory, filters=filters, export="projects.geojson"),
     }

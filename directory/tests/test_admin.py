@@ -52,6 +52,7 @@ def test_editors_actor_listing_with_filters(admin_client, actors):
     assert response.status_code == HTTPStatus.OK
     content = response.content.decode()
     assert "Commune exemple" in content and "Brouillon" in content
+    assert "Qualification" in content and "À qualifier" in content
     response = admin_client.get("/admin/actor_pages/?qualification_status=a_qualifier")
     assert response.status_code == HTTPStatus.OK
     content = response.content.decode()

@@ -370,10 +370,10 @@ QUERY_BUDGETS = {
     "/annuaire/": 40,
     "/annuaire/?odd=2&departement=33": 40,
     "/annuaire/projets/?pays=BF": 40,
-    "/annuaire/actors.geojson": 20,
-    "/annuaire/actors.geojson?odd=2&departement=33": 20,
-    "/annuaire/actors.csv": 20,
-    "/annuaire/projects.geojson": 20,
+    "/annuaire/actors.geojson": 25,
+    "/annuaire/actors.geojson?odd=2&departement=33": 25,
+    "/annuaire/actors.csv": 25,
+    "/annuaire/projects.geojson": 25,
 }
 
 
