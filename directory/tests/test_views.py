@@ -158,12 +158,13 @@ def test_option_counts_and_removable_active_filters(client, actors):
     ],
 )
 def test_bad_values_are_ignored(client, actors, query):
+    responses = {}
     for url in ("/annuaire/", "/annuaire/actors.geojson", "/annuaire/actors.csv"):
-        response = client.get(f"{url}?{query}")
-        assert response.status_code == HTTPStatus.OK, url
-    response = client.get(f"/annuaire/?{query}")
+        responses[url] = client.get(f"{url}?{query}")
+        assert responses[url].status_code == HTTPStatus.OK, url
+    # The first, rendered answer (a second request would come from the page cache).
     if not query.startswith("q="):
-        assert titles(response) == {a.title for a in actors.values()}
+        assert titles(responses["/annuaire/"]) == {a.title for a in actors.values()}
 
 
 def test_bad_values_leave_other_filters_applied(client, actors):
