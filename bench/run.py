@@ -11,10 +11,19 @@ production settings (2 workers) and loads it with wrk, one scenario at a time:
 - home cache hit: an anonymous visitor served from the page cache (warmed first).
 
 SQL queries per request are counted in-process with Django's test client against the same
-database and cache. Results: a table on stdout and `bench/results/latest.json`.
+database and cache.
+
+Then the apps' suites run, each in its own process on a dedicated database it fills with
+synthetic data (`bench/<suite>.py`, see SUITES): the directory at 10,000 actors, the agenda at
+5,000 events, the search at 10,000 and 40,000 pages (PostgreSQL) and 5,000 (SQLite). A suite
+writes `bench/results/<suite>-<database>.json` holding `results` (rows with scenario, database,
+p50_ms, p99_ms, queries, note) and `targets` (target, passed); they are gathered here.
+
+Results: tables on stdout and `bench/results/latest.json`.
 
     .venv/bin/python bench/run.py [--duration 10s] [--threads 2] [--connections 8]
-                                  [--databases sqlite,postgres] [--strict]
+                                  [--databases sqlite,postgres] [--parts pages,directory,...]
+                                  [--strict]
 
 Targets are printed PASS/FAIL; only `--strict` turns a missed target into a failing exit.
 A broken run (server not starting, errors under load) always fails.
@@ -81,6 +90,24 @@ SCENARIOS = [
     Scenario("autocomplete secu", "/recherche/autocomplete/?q=secu", session_cookie=True),
 ]
 BYPASS_COOKIE = "sessionid=bench"
+
+
+@dataclass(frozen=True)
+class Suite:
+    part: str  # the name given to --parts
+    script: str  # bench/<script>.py
+    database: str  # sqlite or postgres
+    args: tuple[str, ...] = ()
+
+
+SUITES = [
+    Suite("directory", "directory", "postgres"),
+    Suite("agenda", "agenda", "postgres"),
+    Suite("search", "search_scale", "postgres", ("--sizes", "10000,40000")),
+    Suite("search", "search_scale", "sqlite", ("--sizes", "5000")),
+]
+PARTS = ("pages", *dict.fromkeys(suite.part for suite in SUITES))
+SUITE_TIMEOUT = 1800
 
 
 @dataclass
@@ -473,6 +500,59 @@ def bench_database(
     return results
 
 
+def run_suite(suite: Suite, workdir: Path) -> dict:
+    """Run one app's suite on a fresh database; its progress goes straight to our stdout."""
+    if suite.database == "postgres":
+        name = f"{POSTGRES_DATABASE}_{suite.script}"
+        recreate_postgres_database(name)
+        database_url = f"{POSTGRES_SERVER}/{name}"
+    else:
+        database_url = f"sqlite:///{workdir / f'{suite.script}.sqlite3'}"
+    output = RESULTS_DIR / f"{suite.script}-{suite.database}.json"
+    output.unlink(missing_ok=True)
+    say(f"suite {suite.script} on {suite.database} {' '.join(suite.args)}".rstrip())
+    completed = subprocess.run(
+        [PYTHON, str(BASE_DIR / "bench" / f"{suite.script}.py"), *suite.args],
+        env={**os.environ, "DATABASE_URL": database_url, "PYTHONUNBUFFERED": "1"},
+        cwd=BASE_DIR,
+        stdin=subprocess.DEVNULL,
+        timeout=SUITE_TIMEOUT,
+        check=False,
+    )
+    if completed.returncode != 0 or not output.exists():
+        raise BenchError(f"suite {suite.script} on {suite.database} failed")
+    return json.loads(output.read_text())
+
+
+def print_suite_table(rows: list[dict]) -> None:
+    header = ("suite scenario", "database", "p50 ms", "p99 ms", "SQL queries", "note")
+
+    def number(value: float | None) -> str:
+        return "-" if value is None else f"{value:.1f}"
+
+    cells = [
+        (
+            str(row["scenario"]),
+            str(row["database"]),
+            number(row.get("p50_ms")),
+            number(row.get("p99_ms")),
+            "-" if row.get("queries") is None else str(row["queries"]),
+            str(row.get("note", "")),
+        )
+        for row in rows
+    ]
+    widths = [max(len(row[i]) for row in [header, *cells]) for i in range(len(header))]
+    lines = [
+        "  ".join(
+            cell.ljust(width) if i in (0, 1, 5) else cell.rjust(width)
+            for i, (cell, width) in enumerate(zip(row, widths, strict=True))
+        ).rstrip()
+        for row in [header, *cells]
+    ]
+    lines.insert(1, "  ".join("-" * width for width in widths))
+    sys.stdout.write("\n" + "\n".join(lines) + "\n\n")
+
+
 def check_targets(results: list[Result]) -> list[tuple[str, bool]]:
     checks = []
     for result in results:
@@ -559,8 +639,16 @@ def main() -> int:
         default="redis://127.0.0.1:6379/2",
         help="shared cache for the workers, as in production; '' for per-process memory",
     )
+    parser.add_argument(
+        "--parts",
+        default=",".join(PARTS),
+        help=f"comma-separated, among {','.join(PARTS)} (all)",
+    )
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     args = parser.parse_args()
+    parts = [name.strip() for name in args.parts.split(",") if name.strip()]
+    if not parts or not set(parts) <= set(PARTS):
+        parser.error(f"--parts takes some of {','.join(PARTS)}")
     databases = [name.strip() for name in args.databases.split(",") if name.strip()]
     if not set(databases) <= {"sqlite", "postgres"} or not databases:
         parser.error("--databases takes sqlite and/or postgres")
@@ -572,34 +660,33 @@ def main() -> int:
 
     workdir = Path(tempfile.mkdtemp(prefix="portail-bench-"))
     results: list[Result] = []
+    suite_reports: list[dict] = []
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     try:
-        wrk = ensure_wrk()
-        static_root = workdir / "static"
-        say("collectstatic (production storage: hashed names)")
-        collect_env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "config.settings.production",
-            "SECRET_KEY": random_secret_key(),
-            "ALLOWED_HOSTS": "localhost",
-            "DATABASE_URL": f"sqlite:///{workdir / 'collectstatic.sqlite3'}",
-            "STATIC_ROOT": str(static_root),
-            "LOG_LEVEL": "WARNING",
-        }
-        manage(collect_env, "collectstatic", "--no-input")
-        for database in databases:
-            results += bench_database(database, wrk, args, workdir, static_root)
+        if "pages" in parts:
+            results += bench_pages(databases, args, workdir)
+        for suite in SUITES:
+            if suite.part in parts and suite.database in databases:
+                suite_reports.append(run_suite(suite, workdir))
     except (BenchError, subprocess.TimeoutExpired) as exc:
         say(f"FAILED: {exc}")
         return 2
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
-    print_table(results)
-    checks = check_targets(results)
+    suite_rows = [row for report in suite_reports for row in report.get("results", [])]
+    if results:
+        print_table(results)
+    if suite_rows:
+        print_suite_table(suite_rows)
+    checks = check_targets(results) + [
+        (target["target"], bool(target["passed"]))
+        for report in suite_reports
+        for target in report.get("targets", [])
+    ]
     for label, passed in checks:
         sys.stdout.write(f"{'PASS' if passed else 'FAIL'}  {label}\n")
 
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     report = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "commit": git_commit(),
@@ -610,8 +697,10 @@ def main() -> int:
             "connections": args.connections,
             "gunicorn_workers": args.workers,
             "cache": "redis" if args.redis_url else "local memory",
+            "parts": parts,
         },
         "results": [asdict(result) for result in results],
+        "suites": suite_rows,
         "targets": [{"target": label, "passed": passed} for label, passed in checks],
     }
     latest = RESULTS_DIR / "latest.json"
@@ -620,6 +709,27 @@ def main() -> int:
     if args.strict and not all(passed for _, passed in checks):
         return 1
     return 0
+
+
+def bench_pages(databases: list[str], args: argparse.Namespace, workdir: Path) -> list[Result]:
+    """The wrk scenarios: the demo site under gunicorn, on each database."""
+    wrk = ensure_wrk()
+    static_root = workdir / "static"
+    say("collectstatic (production storage: hashed names)")
+    collect_env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "SECRET_KEY": random_secret_key(),
+        "ALLOWED_HOSTS": "localhost",
+        "DATABASE_URL": f"sqlite:///{workdir / 'collectstatic.sqlite3'}",
+        "STATIC_ROOT": str(static_root),
+        "LOG_LEVEL": "WARNING",
+    }
+    manage(collect_env, "collectstatic", "--no-input")
+    results: list[Result] = []
+    for database in databases:
+        results += bench_database(database, wrk, args, workdir, static_root)
+    return results
 
 
 if __name__ == "__main__":
