@@ -10,8 +10,10 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from django.core import mail
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils.module_loading import autodiscover_modules
 
 from home.demo_content import DemoContentError, DemoRun, ordered_steps
@@ -19,6 +21,22 @@ from home.demo_content import DemoContentError, DemoRun, ordered_steps
 # Loggers that report every page saved and every background task: at the default
 # verbosity they would bury the one-line-per-step progress.
 CHATTY_LOGGERS = ("wagtail", "django_tasks", "modelsearch")
+
+
+@contextmanager
+def mail_kept_aside() -> Iterator[list]:
+    """The notifications the demo triggers (moderation, invitations) are kept in memory: the
+    demo addresses are fictitious and the newcomer's terminal stays readable."""
+    previous = getattr(mail, "outbox", None)
+    mail.outbox = []
+    try:
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            yield mail.outbox
+    finally:
+        if previous is None:
+            del mail.outbox
+        else:
+            mail.outbox = previous
 
 
 @contextmanager
@@ -49,7 +67,7 @@ class Command(BaseCommand):
         chatty = CHATTY_LOGGERS if options["verbosity"] < 2 else ()
         try:
             # All or nothing: a failing step leaves the database as it was.
-            with quiet_loggers(chatty), transaction.atomic():
+            with mail_kept_aside() as outbox, quiet_loggers(chatty), transaction.atomic():
                 for number, step in enumerate(steps, start=1):
                     self.stdout.write(f"[{number}/{len(steps)}] {step.label}… ", ending="")
                     self.stdout.flush()
@@ -59,5 +77,9 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
 
         self.stdout.write(self.style.SUCCESS(run.summary()))
+        if outbox:
+            self.stdout.write(
+                f"{len(outbox)} courriel(s) de notification non envoyé(s) (démonstration)."
+            )
         for line in run.closing_lines:
             self.stdout.write(line)
