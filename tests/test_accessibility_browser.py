@@ -1,0 +1,68 @@
+"""axe-core over the demo site a newcomer sees after `make demo`: one page of each kind, with
+the real header, footer (newsletter button, partners) and content of every app."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.core.management import call_command
+from wagtail.models import Page
+
+from .conftest import BrowserPage
+
+pytestmark = pytest.mark.browser
+
+LISTINGS = [
+    "/",
+    "/le-reseau/",
+    "/annuaire/",
+    "/annuaire/projets/",
+    "/annuaire/referencement/",
+    "/agenda/",
+    "/actualites/",
+    "/appels-a-projets/",
+    "/offres/",
+    "/ressources/",
+    "/groupes/",
+    "/recherche/?q=eau",
+    "/une-page-qui-n-existe-pas/",
+]
+# One live page of each of these types, wherever the demo put it.
+PAGE_TYPES = [
+    "actorpage",
+    "projectpage",
+    "eventpage",
+    "newspage",
+    "callforprojectspage",
+    "opportunitypage",
+    "resourcepage",
+    "grouppage",
+]
+
+
+def test_demo_pages_have_no_axe_violation(live_server, browser_page: BrowserPage, monkeypatch):
+    monkeypatch.setenv("DEMO_PASSWORD", "un-mot-de-passe-de-demo-2020")
+    call_command("load_demo_content", stdout=io.StringIO())
+    paths = list(LISTINGS)
+    for model in PAGE_TYPES:
+        page = Page.objects.live().public().filter(content_type__model=model).first()
+        assert page is not None, f"the demo content has no live {model}"
+        paths.append(page.url)
+
+    page = browser_page.page
+    axe = Axe()
+    found = {}
+    for path in paths:
+        response = page.goto(f"{live_server.url}{path}", wait_until="load")
+        assert response is not None
+        expected = 404 if "n-existe-pas" in path else 200
+        assert response.status == expected, path
+        violations = axe.run(page).response["violations"]
+        if violations:
+            found[path] = [
+                f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}" for v in violations
+            ]
+    report = "\n".join(f"{path}: {issue}" for path, issues in found.items() for issue in issues)
+    assert not found, f"axe-core violations:\n{report}"
