@@ -243,6 +243,9 @@ WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 WAGTAIL_PASSWORD_RESET_ENABLED = True
 WAGTAILADMIN_COMMENTS_ENABLED = True
+# No Gravatar: the admin would send a hash of every user's e-mail to a third party (and
+# show broken images on machines without internet). Wagtail draws a default avatar.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # Map: tiles come from a configurable server, OpenStreetMap by default.
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")

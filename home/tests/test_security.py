@@ -167,3 +167,9 @@ def test_documents_only_accept_office_and_pdf(admin_client_logged):
     )
     assert response.status_code == HTTPStatus.OK
     assert Document.objects.count() == 0
+
+
+def test_the_admin_sends_no_email_hash_to_gravatar(admin_client_logged):
+    response = admin_client_logged.get("/admin/")
+    assert response.status_code == HTTPStatus.OK
+    assert b"gravatar.com" not in response.content
