@@ -259,6 +259,12 @@ def check_served_site(smoke: Smoke, base: str) -> None:
             f"GET / carries {name}: {expected or value or '<any>'}",
             f"got {value!r}",
         )
+    policy = headers.get("Content-Security-Policy", "")
+    smoke.check(
+        "script-src 'self'" in policy and "object-src 'none'" in policy,
+        "GET / carries a Content-Security-Policy limiting scripts to the site",
+        f"got {policy!r}",
+    )
     smoke.check(
         "Strict-Transport-Security" not in headers,
         "plain-HTTP GET / carries no Strict-Transport-Security (HTTPS only)",

@@ -42,7 +42,9 @@ PAGE_TYPES = [
 ]
 
 
-def test_demo_pages_have_no_axe_violation(live_server, browser_page: BrowserPage, monkeypatch):
+def test_demo_pages_have_no_axe_violation(
+    live_server, django_db_serialized_rollback, browser_page: BrowserPage, monkeypatch
+):
     monkeypatch.setenv("DEMO_PASSWORD", "un-mot-de-passe-de-demo-2020")
     call_command("load_demo_content", stdout=io.StringIO())
     paths = list(LISTINGS)

@@ -125,7 +125,24 @@ def test_a_console_error_is_caught(live_server, home, browser_page: BrowserPage)
     """The console check above can fail: an error thrown by a page script is recorded."""
     page = browser_page.page
     open_page(browser_page, f"{live_server.url}/")
-    page.add_script_tag(content="console.error('erreur de test'); setTimeout(() => nope(), 0);")
+    # Run from the test (the page's own policy forbids inline scripts, see the next test).
+    page.evaluate("console.error('erreur de test'); setTimeout(() => nope(), 0);")
     page.wait_for_timeout(200)
     assert any("erreur de test" in error for error in browser_page.console_errors)
     assert any("nope" in error for error in browser_page.page_errors)
+
+
+def test_an_injected_inline_script_is_refused_by_the_policy(
+    live_server, home, browser_page: BrowserPage
+) -> None:
+    """What a stored XSS would try: an inline script in the page does not run."""
+    page = browser_page.page
+    open_page(browser_page, f"{live_server.url}/")
+    page.evaluate(
+        "const s = document.createElement('script');"
+        "s.textContent = 'window.injected = true';"
+        "document.body.appendChild(s);"
+    )
+    page.wait_for_timeout(200)
+    assert page.evaluate("window.injected === true") is False
+    assert any("Content Security Policy" in error for error in browser_page.console_errors)

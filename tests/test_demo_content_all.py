@@ -10,9 +10,7 @@ from wagtail.models import Page, Revision
 pytestmark = pytest.mark.django_db
 
 
-def test_full_demo_content_serves_every_section_and_is_idempotent(
-    client, monkeypatch, mailoutbox
-):
+def test_full_demo_content_serves_every_section_and_is_idempotent(client, monkeypatch, mailoutbox):
     monkeypatch.setenv("DEMO_PASSWORD", "un-mot-de-passe-de-demo-2020")
     out = io.StringIO()
     call_command("load_demo_content", stdout=out)

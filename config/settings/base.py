@@ -2,9 +2,12 @@
 from the environment; `dev`, `test` and `production` only choose defaults."""
 
 import os
+import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -76,6 +79,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the page cache, so a page served from it carries the policy too.
+    "csp.middleware.CSPMiddleware",
     # Before sessions: a hit for an anonymous visitor touches neither the session nor the
     # database.
     "home.page_cache.PageCacheMiddleware",
@@ -253,6 +258,28 @@ MAP_TILE_ATTRIBUTION = os.environ.get(
     "MAP_TILE_ATTRIBUTION",
     '&copy; <a href="https://www.openstreetmap.org/copyright">contributeurs OpenStreetMap</a>',
 )
+
+# Content Security Policy (django-csp) on the public site: scripts and everything else from
+# this origin only; map tiles from the tile server; frames from https (editors' embedded
+# videos); inline style attributes allowed (SDG colours). The admin keeps Wagtail's own
+# needs and is left out.
+_tile_origin = "{0.scheme}://{0.netloc}".format(urlsplit(re.sub(r"\{[a-z]\}", "*", MAP_TILE_URL)))
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/", "/django-admin/"],
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", _tile_origin],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": [SELF, "https:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],  # as X-Frame-Options: DENY
+    },
+}
 GEO_WIDGET_DEFAULT_LOCATION = {"lat": 45.19, "lng": 0.71}
 GEO_WIDGET_ZOOM = 7
 

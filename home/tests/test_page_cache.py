@@ -101,3 +101,14 @@ def test_previews_and_posts_bypass_the_cache(client, page):
     client.get(page.url)
     assert HEADER not in client.get(f"{page.url}?preview=1")
     assert client.post(page.url).status_code in (HTTPStatus.OK, HTTPStatus.METHOD_NOT_ALLOWED)
+
+
+def test_pages_from_the_cache_carry_the_content_security_policy(client, page):
+    first = client.get(page.url)
+    second = client.get(page.url)
+    assert second[HEADER] == "hit"
+    for response in (first, second):
+        policy = response["Content-Security-Policy"]
+        assert "script-src 'self'" in policy
+        assert "object-src 'none'" in policy
+        assert "https://tile.openstreetmap.org" in policy  # the map's tiles stay allowed

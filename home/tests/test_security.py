@@ -173,3 +173,9 @@ def test_the_admin_sends_no_email_hash_to_gravatar(admin_client_logged):
     response = admin_client_logged.get("/admin/")
     assert response.status_code == HTTPStatus.OK
     assert b"gravatar.com" not in response.content
+
+
+def test_the_admin_is_left_out_of_the_public_content_security_policy(admin_client_logged):
+    # Wagtail's admin has its own needs (inline previews, editors' tools).
+    response = admin_client_logged.get("/admin/")
+    assert "Content-Security-Policy" not in response
