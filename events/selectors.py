@@ -126,9 +126,12 @@ def _public_condition() -> Q:
     return ~Exists(restricted)
 
 
-def upcoming_events(*, limit: int = 4, organiser_id: int | None = None) -> list[EventPage]:
-    """The next events (the home page's section, an actor's page), in one query: each
-    carries `agenda_url_path` (the agenda page's), `confirmed_count` and its organiser."""
+def upcoming_events(
+    *, limit: int = 4, organiser_id: int | None = None, group_id: int | None = None
+) -> list[EventPage]:
+    """The next events (the home page's section, an actor's page, a working group's next
+    meetings), in one query: each carries `agenda_url_path` (the agenda page's),
+    `confirmed_count` and its organiser."""
     queryset = (
         EventPage.objects.live()
         .filter(_public_condition(), start_at__isnull=False, end_at__gte=timezone.now())
@@ -143,6 +146,8 @@ def upcoming_events(*, limit: int = 4, organiser_id: int | None = None) -> list[
     )
     if organiser_id is not None:
         queryset = queryset.filter(organiser_id=organiser_id)
+    if group_id is not None:
+        queryset = queryset.filter(group_id=group_id)
     return list(queryset.order_by("start_at", "pk")[:limit])
 
 
@@ -168,8 +173,11 @@ def event_page_context(*, event: EventPage) -> dict[str, Any]:
     sessions = list(event.sessions.all().order_by("start_at", "pk"))
     confirmed = event.registrations.filter(status=Registration.Status.CONFIRMED).count()
     event.confirmed_count = confirmed
+    group = event.group if event.group_id else None
     return {
         "sessions": sessions,
+        # A working group taken offline is not linked to.
+        "group": group if group is not None and group.live else None,
         "themes": list(event.themes.all()),
         "sdgs": list(event.sdgs.all()),
         "countries": sorted(event.countries.all(), key=lambda c: c.name),
