@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 import json
+import logging
+from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
@@ -28,6 +30,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 from wagtail.models import Page
 
+from directory.registration_forms import started_token
+from directory.views_registration import over_rate_limit
+
 from . import selectors, services
 from .dates import event_dates, local, session_line
 from .feeds import UpcomingEventsFeed, build_calendar
@@ -38,6 +43,8 @@ from .models.pages import EventFormat, EventKind, EventStatus
 
 if TYPE_CHECKING:
     from .selectors import FeedSession
+
+logger = logging.getLogger(__name__)
 
 FILTER_LEGENDS = [
     ("type", gettext_lazy("Types d'événement")),
@@ -429,6 +436,22 @@ def event_rss(request: HttpRequest, *, index: EventIndexPage) -> HttpResponse:
 # --- Registration -----------------------------------------------------------------------
 
 
+# Registrations count apart from the référencement requests, with the same limit and window.
+RATE_KEY = "events-registration-rate:{address}"
+
+
+def _rate_limited(request: HttpRequest, event: EventPage) -> HttpResponse:
+    context = {
+        "window_minutes": settings.REGISTRATION_RATE_WINDOW_SECONDS // 60,
+        "noindex": True,
+    }
+    response = event.render(
+        request, template="events/registration_rate_limited.html", context_overrides=context
+    )
+    response.status_code = HTTPStatus.TOO_MANY_REQUESTS
+    return _private(response)
+
+
 def registration_form(request: HttpRequest, *, event: EventPage) -> HttpResponse:
     if not event.uses_builtin_registration:
         raise Http404
@@ -439,6 +462,25 @@ def registration_form(request: HttpRequest, *, event: EventPage) -> HttpResponse
     )
     form = RegistrationForm(request.POST if request.method == "POST" else None)
     status = 200
+    if request.method == "POST":
+        # The référencement form's anti-spam: a shared-cache counter per address, the
+        # honeypot, the minimum fill time.
+        if over_rate_limit(request, key=RATE_KEY):
+            logger.warning("Event registration: rate limit reached")
+            return _rate_limited(request, event)
+        if form.is_spam():
+            # A bot: it stores nothing, and learns nothing either.
+            logger.info("Event registration: honeypot filled, submission dropped")
+            return HttpResponseRedirect(event.url)
+        if form.filled_too_fast():
+            form.is_valid()  # the person still sees any mistake
+            form.add_error(
+                None,
+                _(
+                    "Le formulaire a été envoyé trop vite ou a expiré. Vérifiez vos réponses "
+                    "puis envoyez-le de nouveau."
+                ),
+            )
     if request.method == "POST" and not refusal and form.is_valid():
         try:
             registration = services.register(
@@ -463,6 +505,10 @@ def registration_form(request: HttpRequest, *, event: EventPage) -> HttpResponse
         status = 403
     elif request.method == "POST":
         status = 400
+    if form.is_bound:
+        # A fresh timing token: the person has already spent time on the form.
+        form.data = form.data.copy()
+        form.data["started"] = started_token()
     decorate(event)
     context = {
         "form": form,
