@@ -419,3 +419,49 @@ def test_the_registration_counter_is_apart_from_the_referencing_one(client, even
     assert over_rate_limit(request, key=RATE_KEY) is False  # one référencement request
     response = client.post(register_url(event), form_data())
     assert response.status_code == HTTPStatus.FOUND
+
+
+# --- The page cache shows the places left ---------------------------------------------
+
+
+def _warm_settings(home) -> None:
+    from home.models import NavigationSettings, SiteIdentitySettings
+
+    # Settings exist before the first visit (creating them purges the cache, as any change).
+    SiteIdentitySettings.for_site(home.get_site())
+    NavigationSettings.for_site(home.get_site())
+
+
+def test_a_cancellation_refreshes_the_cached_event_page(
+    client, event, home, django_capture_on_commit_callbacks
+):
+    _warm_settings(home)
+    first = RegistrationFactory(event=event)
+    RegistrationFactory(event=event)
+    full = client.get(event.url)
+    assert "Complet" in full.text
+    assert client.get(event.url)[HEADER] == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            f"{event.url}inscription/annulation/", {"jeton": services.registration_token(first)}
+        )
+    after = client.get(event.url)
+    assert after.get(HEADER) != "hit"
+    assert "1 place restante" in after.text
+    assert "Complet" not in after.text
+
+
+def test_the_last_place_shows_complet_in_the_cached_agenda(
+    client, event, home, django_capture_on_commit_callbacks
+):
+    _warm_settings(home)
+    RegistrationFactory(event=event)
+    before = client.get("/agenda/")
+    assert "Complet" not in before.text
+    assert client.get("/agenda/")[HEADER] == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(register_url(event), form_data(email="derniere@exemple.org"))
+    assert response.status_code == HTTPStatus.FOUND
+    after = client.get("/agenda/")
+    assert after.get(HEADER) != "hit"
+    assert "Complet – liste d&#x27;attente" in after.text
