@@ -163,7 +163,7 @@ def event_list(request: HttpRequest, *, index: EventIndexPage) -> HttpResponse:
         **_filter_context(request, filters),
         "results_html": mark_safe(_results_html(request, filters)),  # noqa: S308 - our template
         "ics_url": f"{index.feed_url()}{suffix}",
-        "rss_url": index.url + index.reverse_subpage("rss"),
+        "rss_url": index.url + index.reverse_subpage("rss") + suffix,
         "archive_url": f"{index.url}?{archive_query}",
         "upcoming_url": f"{index.url}?{upcoming_query}" if upcoming_query else index.url,
     }
@@ -421,15 +421,14 @@ def agenda_ics(request: HttpRequest, page_path: str) -> HttpResponse:
 
 @require_safe
 def event_rss(request: HttpRequest, *, index: EventIndexPage) -> HttpResponse:
-    events = list(
-        selectors.event_queryset()
-        .filter(end_at__gte=timezone.now())
-        .defer_streamfields()
-        .order_by("start_at", "pk")[:50]
-    )
+    """The next 50 events, with the agenda's filters (bad values dropped, as in the page)."""
+    filters = AgendaFilters.from_query(request.GET)
+    events = list(selectors.filtered_events(filters=filters).defer_streamfields()[:50])
     feed = UpcomingEventsFeed(index=index, items=events, request=request)
     response = feed(request)
     response["Content-Type"] = "application/rss+xml; charset=utf-8"
+    if filters.is_active:
+        response["X-Robots-Tag"] = "noindex"
     return response
 
 
