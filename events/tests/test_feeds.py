@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from http import HTTPStatus
+
 import feedparser
 import pytest
 from django.core.cache import cache
