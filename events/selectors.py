@@ -198,7 +198,8 @@ def places_left(event: EventPage) -> int | None:
 # --- Feeds ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+# Plain slots (not frozen): a feed builds thousands of them.
+@dataclass(slots=True)
 class FeedSession:
     uid: str
     event_id: int
