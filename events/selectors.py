@@ -61,6 +61,9 @@ def filtered_events(
         )
     if filters.departement:
         queryset = queryset.filter(departement__code__in=filters.departement)
+    if filters.groupe:
+        ids = [g.pk for g in group_choices() if g.slug in filters.groupe]
+        queryset = queryset.filter(group_id__in=ids)
     bounds = filters.month_bounds()
     if bounds is not None:
         # Events that have at least a moment in that month.
@@ -68,6 +71,35 @@ def filtered_events(
     if filters.passes:
         return queryset.filter(end_at__lt=now).order_by("-start_at", "pk")
     return queryset.filter(end_at__gte=now).order_by("start_at", "pk")
+
+
+@dataclass(frozen=True)
+class GroupChoice:
+    slug: str
+    title: str
+    pk: int
+
+
+def group_choices() -> list[GroupChoice]:
+    """The published working groups that have published events (the `groupe` filter), kept
+    until the next publication of any page (the page cache's generation)."""
+    from home.page_cache import current_generation
+
+    key = f"events:group-choices:{current_generation()}:{agenda_generation()}"
+    rows = cache.get(key)
+    if rows is None:
+        rows = list(
+            Page.objects.live()
+            .filter(
+                content_type__app_label="resources",
+                content_type__model="grouppage",
+                pk__in=EventPage.objects.live().filter(group__isnull=False).values("group_id"),
+            )
+            .order_by("title", "pk")
+            .values_list("slug", "title", "pk")
+        )
+        cache.set(key, rows, 3600)
+    return [GroupChoice(*row) for row in rows]
 
 
 def event_cards(queryset: QuerySet[EventPage]) -> QuerySet[EventPage]:

@@ -50,6 +50,7 @@ FILTER_LEGENDS = [
     ("type", gettext_lazy("Types d'événement")),
     ("theme", gettext_lazy("Thématiques")),
     ("departement", gettext_lazy("Départements")),
+    ("groupe", gettext_lazy("Groupes de travail")),
 ]
 
 
@@ -70,6 +71,7 @@ def _filter_context(request: HttpRequest, filters: AgendaFilters) -> dict[str, A
         "type": list(EventKind.choices),
         "theme": choices["theme"],
         "departement": choices["departement"],
+        "groupe": [(g.slug, g.title) for g in selectors.group_choices()],
     }
     groups = [
         {
@@ -86,6 +88,7 @@ def _filter_context(request: HttpRequest, filters: AgendaFilters) -> dict[str, A
         "type": _("Type"),
         "theme": _("Thématique"),
         "departement": _("Département"),
+        "groupe": _("Groupe de travail"),
         "mois": _("Mois"),
         "passes": _("Archives"),
     }

@@ -96,3 +96,35 @@ def test_group_page_query_count_does_not_grow_with_its_events(client, agenda, gr
     with_nine = _group_page_queries(client, group.url)
     assert "Rencontre 7" in meetings_section(client.get(group.url).text)
     assert with_nine == with_one
+
+
+def test_agenda_and_its_feeds_filter_by_working_group(client, agenda, group):
+    from icalendar import Calendar
+
+    make_event(parent=agenda, title="Rencontre du groupe", group=group, days_ahead=3)
+    make_event(parent=agenda, title="Formation sans groupe", days_ahead=4)
+    page = client.get("/agenda/?groupe=burkina-faso")
+    assert page.status_code == HTTPStatus.OK
+    assert "Rencontre du groupe" in page.text
+    assert "Formation sans groupe" not in page.text
+    assert '<meta name="robots" content="noindex">' in page.text
+    # The facet offers the group; the feed link keeps the filter.
+    assert 'name="groupe" value="burkina-faso"' in page.text
+    assert "agenda.ics?groupe=burkina-faso" in page.text
+    feed = Calendar.from_ical(client.get("/agenda/agenda.ics?groupe=burkina-faso").content)
+    assert [str(e["SUMMARY"]) for e in feed.walk("VEVENT")] == ["Rencontre du groupe"]
+    rss = client.get("/agenda/rss/?groupe=burkina-faso").text
+    assert "Rencontre du groupe" in rss and "Formation sans groupe" not in rss
+
+
+@pytest.mark.parametrize("value", ["inconnu", "%00", "burkina-faso%00", "x" * 300])
+def test_an_unknown_working_group_is_ignored(client, agenda, group, value):
+    make_event(parent=agenda, title="Rencontre du groupe", group=group, days_ahead=3)
+    make_event(parent=agenda, title="Formation sans groupe", days_ahead=4)
+    page = client.get(f"/agenda/?groupe={value}")
+    assert page.status_code == HTTPStatus.OK
+    assert "Rencontre du groupe" in page.text
+    assert "Formation sans groupe" in page.text
+    feed = client.get(f"/agenda/agenda.ics?groupe={value}")
+    assert feed.status_code == HTTPStatus.OK
+    assert b"Formation sans groupe" in feed.content
