@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urlencode
 
 from django import template
 from django.utils.translation import gettext as _
@@ -46,12 +47,19 @@ class MeetingRow:
     sessions: int = 1
 
 
+class MeetingRows(list):
+    """The rows, and the agenda filtered on the group ("" when the group has no event)."""
+
+    agenda_url: str = ""
+    calendar_url: str = ""
+
+
 # The group page lists this many of its upcoming events at most.
 GROUP_EVENTS_LIMIT = 10
 
 
 @register.simple_tag(takes_context=True)
-def group_next_meetings(context, group, meetings=()) -> list[MeetingRow]:
+def group_next_meetings(context, group, meetings=()) -> MeetingRows:
     """A working group's next meetings in date order: its upcoming published events of the
     agenda (one query, whatever their number) and the meetings typed on its page."""
     request = context.get("request")
@@ -70,4 +78,12 @@ def group_next_meetings(context, group, meetings=()) -> list[MeetingRow]:
     rows.extend(
         MeetingRow(start=m.date, title=m.title, url=m.link, place=m.place) for m in meetings
     )
-    return sorted(rows, key=lambda row: row.start)
+    result = MeetingRows(sorted(rows, key=lambda row: row.start))
+    if events and events[0].agenda_url_path:
+        from ..selectors import site_relative_url
+
+        agenda_url = site_relative_url(request, events[0].agenda_url_path)
+        query = urlencode({"groupe": group.slug})
+        result.agenda_url = f"{agenda_url}?{query}"
+        result.calendar_url = f"{agenda_url}agenda.ics?{query}"
+    return result

@@ -70,6 +70,9 @@ def test_group_page_lists_its_upcoming_published_events(client, agenda, group):
     assert "Rencontre de 2020" not in section
     assert "Réunion en préparation" not in section
     assert "Formation sans groupe" not in section
+    # The agenda and the calendar feed filtered on the group.
+    assert 'href="/agenda/?groupe=burkina-faso"' in section
+    assert 'href="/agenda/agenda.ics?groupe=burkina-faso"' in section
 
 
 def test_group_page_without_upcoming_events_has_no_meetings_section(client, agenda, group):
