@@ -539,7 +539,8 @@ def group_events_step(run: DemoRun) -> str:
         event.group_id = group.pk
         event.save_revision().publish()
         linked += 1
-    return f"{linked} événements reliés à leur groupe"
+    noun = "événement relié" if linked < 2 else "événements reliés"
+    return f"{linked} {noun} à leur groupe de travail"
 
 
 @register_step(order=95, label="Agenda : droits des éditeurs et modération")

@@ -100,4 +100,4 @@ def test_group_meetings_are_linked_to_their_working_groups(demo, client):
     assert burkina.url not in meetings
     event_page = client.get(upcoming.url)
     assert f'href="{burkina.group.url}"' in event_page.text
-    assert "0 événements reliés à leur groupe" in load_demo()
+    assert "0 événement relié à leur groupe de travail" in load_demo()
