@@ -25,11 +25,12 @@ logger = logging.getLogger(__name__)
 RATE_KEY = "registration-rate:{address}"
 
 
-def _over_rate_limit(request: HttpRequest) -> bool:
+def over_rate_limit(request: HttpRequest, *, key: str = RATE_KEY) -> bool:
     """Count this submission for the address; True past the limit. The counter lives in the
-    shared cache (Redis in production), so every worker sees the same count."""
+    shared cache (Redis in production), so every worker sees the same count. Other public
+    forms (the agenda's registrations) pass their own `key` to count apart."""
     address = get_client_ip_address(request) or "unknown"
-    key = RATE_KEY.format(address=address)
+    key = key.format(address=address)
     window = settings.REGISTRATION_RATE_WINDOW_SECONDS
     cache.add(key, 0, timeout=window)
     try:
@@ -66,7 +67,7 @@ def registration_form(request: HttpRequest, *, directory: DirectoryPage) -> Http
             )
         )
 
-    if _over_rate_limit(request):
+    if over_rate_limit(request):
         logger.warning("Référencement: rate limit reached")
         return _no_store(
             TemplateResponse(

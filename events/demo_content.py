@@ -13,6 +13,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
+from wagtail.models import Page
 
 from directory.models import ActorPage, Theme
 from home.demo_content import DemoRun, Kind, PageSpec, register_step, sync_pages
@@ -502,6 +503,44 @@ def _member_events(run: DemoRun) -> str:
         draft.save_revision()
         run.tally(EVENTS).created += 1
     return " ; 1 événement de membre publié, 1 en attente de modération"
+
+
+# Events of the working groups (slug of the event, slug of the group page of `resources`).
+GROUP_EVENTS = [
+    ("2020-groupe-madagascar-decentralisation", "madagascar"),
+    ("2020-groupe-burkina-faso-contexte-securitaire", "burkina-faso"),
+    ("2020-cafe-virtuel-covid-burkina-faso", "burkina-faso"),
+    ("2020-webinaire-sante-partenariats-madagascar", "madagascar"),
+    ("2020-webinaire-togo-crise-sanitaire", "togo"),
+    ("2020-societes-civiles-au-maghreb", "maghreb"),
+    ("2020-eau-assainissement-madagascar", "madagascar"),
+    ("groupe-pays-madagascar-actualites", "madagascar"),
+    ("groupe-burkina-faso-limoges", "burkina-faso"),
+    ("groupe-eau-assainissement", "eau-et-assainissement"),
+]
+
+
+# After the agenda and the working groups (both at 60, in any order).
+@register_step(order=65, label="Agenda : réunions des groupes de travail")
+def group_events_step(run: DemoRun) -> str:
+    """Link the groups' meetings and webinars to their group pages, when they exist."""
+    groups = {
+        page.slug: page
+        for page in Page.objects.filter(
+            content_type__app_label="resources", content_type__model="grouppage"
+        ).only("pk", "slug")
+    }
+    linked = 0
+    for event_slug, group_slug in GROUP_EVENTS:
+        group = groups.get(group_slug)
+        event = EventPage.objects.filter(slug=event_slug).first()
+        if group is None or event is None or event.group_id == group.pk:
+            continue
+        event.group_id = group.pk
+        event.save_revision().publish()
+        linked += 1
+    noun = "événement relié" if linked < 2 else "événements reliés"
+    return f"{linked} {noun} à leur groupe de travail"
 
 
 @register_step(order=95, label="Agenda : droits des éditeurs et modération")

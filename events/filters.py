@@ -1,5 +1,5 @@
-"""Query-string filters of the agenda and its feeds: `type`, `theme`, `departement`, `mois`
-(YYYY-MM) and `passes=1`.
+"""Query-string filters of the agenda and its feeds: `type`, `theme`, `departement`,
+`groupe` (a working group's slug), `mois` (YYYY-MM) and `passes=1`.
 
 The same pattern as the directory's: every value goes through `AgendaFilterForm` before any
 query, a bad value is dropped on its own, the other filters still apply, nothing raises."""
@@ -48,6 +48,7 @@ class AgendaFilterForm(forms.Form):
     type = LenientMultipleChoiceField(label=_("Types d'événement"), required=False)
     theme = LenientMultipleChoiceField(label=_("Thématiques"), required=False)
     departement = LenientMultipleChoiceField(label=_("Départements"), required=False)
+    groupe = LenientMultipleChoiceField(label=_("Groupes de travail"), required=False)
     mois = MonthField(label=_("Mois"), required=False)
     passes = FlagField(label=_("Événements passés"), required=False)
 
@@ -57,6 +58,9 @@ class AgendaFilterForm(forms.Form):
         self.fields["type"].choices = EventKind.choices
         self.fields["theme"].choices = choices["theme"]
         self.fields["departement"].choices = choices["departement"]
+        from .selectors import group_choices  # selectors read the filters
+
+        self.fields["groupe"].choices = [(g.slug, g.title) for g in group_choices()]
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,7 @@ class AgendaFilters:
     type: tuple[str, ...] = ()
     theme: tuple[str, ...] = ()
     departement: tuple[str, ...] = ()
+    groupe: tuple[str, ...] = ()
     mois: str = ""
     passes: bool = False
 
@@ -78,13 +83,16 @@ class AgendaFilters:
             type=tuple(cleaned.get("type") or ()),
             theme=tuple(cleaned.get("theme") or ()),
             departement=tuple(cleaned.get("departement") or ()),
+            groupe=tuple(cleaned.get("groupe") or ()),
             mois=cleaned.get("mois") or "",
             passes=bool(cleaned.get("passes")),
         )
 
     @property
     def is_active(self) -> bool:
-        return bool(self.type or self.theme or self.departement or self.mois or self.passes)
+        return bool(
+            self.type or self.theme or self.departement or self.groupe or self.mois or self.passes
+        )
 
     def month_bounds(self) -> tuple[datetime.datetime, datetime.datetime] | None:
         """Start of the month and start of the next one, at Paris time."""
@@ -99,7 +107,7 @@ class AgendaFilters:
     def items(self) -> list[tuple[str, str]]:
         """(name, value) pairs in a stable order: the cache key and the query string."""
         pairs: list[tuple[str, str]] = []
-        for name in ("type", "theme", "departement"):
+        for name in ("type", "theme", "departement", "groupe"):
             pairs.extend((name, value) for value in sorted(getattr(self, name)))
         if self.mois:
             pairs.append(("mois", self.mois))

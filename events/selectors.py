@@ -61,6 +61,9 @@ def filtered_events(
         )
     if filters.departement:
         queryset = queryset.filter(departement__code__in=filters.departement)
+    if filters.groupe:
+        ids = [g.pk for g in group_choices() if g.slug in filters.groupe]
+        queryset = queryset.filter(group_id__in=ids)
     bounds = filters.month_bounds()
     if bounds is not None:
         # Events that have at least a moment in that month.
@@ -68,6 +71,35 @@ def filtered_events(
     if filters.passes:
         return queryset.filter(end_at__lt=now).order_by("-start_at", "pk")
     return queryset.filter(end_at__gte=now).order_by("start_at", "pk")
+
+
+@dataclass(frozen=True)
+class GroupChoice:
+    slug: str
+    title: str
+    pk: int
+
+
+def group_choices() -> list[GroupChoice]:
+    """The published working groups that have published events (the `groupe` filter), kept
+    until the next publication of any page (the page cache's generation)."""
+    from home.page_cache import current_generation
+
+    key = f"events:group-choices:{current_generation()}:{agenda_generation()}"
+    rows = cache.get(key)
+    if rows is None:
+        rows = list(
+            Page.objects.live()
+            .filter(
+                content_type__app_label="resources",
+                content_type__model="grouppage",
+                pk__in=EventPage.objects.live().filter(group__isnull=False).values("group_id"),
+            )
+            .order_by("title", "pk")
+            .values_list("slug", "title", "pk")
+        )
+        cache.set(key, rows, 3600)
+    return [GroupChoice(*row) for row in rows]
 
 
 def event_cards(queryset: QuerySet[EventPage]) -> QuerySet[EventPage]:
@@ -126,9 +158,12 @@ def _public_condition() -> Q:
     return ~Exists(restricted)
 
 
-def upcoming_events(*, limit: int = 4, organiser_id: int | None = None) -> list[EventPage]:
-    """The next events (the home page's section, an actor's page), in one query: each
-    carries `agenda_url_path` (the agenda page's), `confirmed_count` and its organiser."""
+def upcoming_events(
+    *, limit: int = 4, organiser_id: int | None = None, group_id: int | None = None
+) -> list[EventPage]:
+    """The next events (the home page's section, an actor's page, a working group's next
+    meetings), in one query: each carries `agenda_url_path` (the agenda page's),
+    `confirmed_count` and its organiser."""
     queryset = (
         EventPage.objects.live()
         .filter(_public_condition(), start_at__isnull=False, end_at__gte=timezone.now())
@@ -143,6 +178,8 @@ def upcoming_events(*, limit: int = 4, organiser_id: int | None = None) -> list[
     )
     if organiser_id is not None:
         queryset = queryset.filter(organiser_id=organiser_id)
+    if group_id is not None:
+        queryset = queryset.filter(group_id=group_id)
     return list(queryset.order_by("start_at", "pk")[:limit])
 
 
@@ -168,8 +205,11 @@ def event_page_context(*, event: EventPage) -> dict[str, Any]:
     sessions = list(event.sessions.all().order_by("start_at", "pk"))
     confirmed = event.registrations.filter(status=Registration.Status.CONFIRMED).count()
     event.confirmed_count = confirmed
+    group = event.group if event.group_id else None
     return {
         "sessions": sessions,
+        # A working group taken offline is not linked to.
+        "group": group if group is not None and group.live else None,
         "themes": list(event.themes.all()),
         "sdgs": list(event.sdgs.all()),
         "countries": sorted(event.countries.all(), key=lambda c: c.name),
@@ -190,7 +230,8 @@ def places_left(event: EventPage) -> int | None:
 # --- Feeds ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+# Plain slots (not frozen): a feed builds thousands of them.
+@dataclass(slots=True)
 class FeedSession:
     uid: str
     event_id: int

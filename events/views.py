@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 import json
+import logging
+from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
@@ -28,6 +30,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 from wagtail.models import Page
 
+from directory.registration_forms import started_token
+from directory.views_registration import over_rate_limit
+
 from . import selectors, services
 from .dates import event_dates, local, session_line
 from .feeds import UpcomingEventsFeed, build_calendar
@@ -39,10 +44,13 @@ from .models.pages import EventFormat, EventKind, EventStatus
 if TYPE_CHECKING:
     from .selectors import FeedSession
 
+logger = logging.getLogger(__name__)
+
 FILTER_LEGENDS = [
     ("type", gettext_lazy("Types d'événement")),
     ("theme", gettext_lazy("Thématiques")),
     ("departement", gettext_lazy("Départements")),
+    ("groupe", gettext_lazy("Groupes de travail")),
 ]
 
 
@@ -63,6 +71,7 @@ def _filter_context(request: HttpRequest, filters: AgendaFilters) -> dict[str, A
         "type": list(EventKind.choices),
         "theme": choices["theme"],
         "departement": choices["departement"],
+        "groupe": [(g.slug, g.title) for g in selectors.group_choices()],
     }
     groups = [
         {
@@ -79,6 +88,7 @@ def _filter_context(request: HttpRequest, filters: AgendaFilters) -> dict[str, A
         "type": _("Type"),
         "theme": _("Thématique"),
         "departement": _("Département"),
+        "groupe": _("Groupe de travail"),
         "mois": _("Mois"),
         "passes": _("Archives"),
     }
@@ -156,7 +166,7 @@ def event_list(request: HttpRequest, *, index: EventIndexPage) -> HttpResponse:
         **_filter_context(request, filters),
         "results_html": mark_safe(_results_html(request, filters)),  # noqa: S308 - our template
         "ics_url": f"{index.feed_url()}{suffix}",
-        "rss_url": index.url + index.reverse_subpage("rss"),
+        "rss_url": index.url + index.reverse_subpage("rss") + suffix,
         "archive_url": f"{index.url}?{archive_query}",
         "upcoming_url": f"{index.url}?{upcoming_query}" if upcoming_query else index.url,
     }
@@ -414,19 +424,34 @@ def agenda_ics(request: HttpRequest, page_path: str) -> HttpResponse:
 
 @require_safe
 def event_rss(request: HttpRequest, *, index: EventIndexPage) -> HttpResponse:
-    events = list(
-        selectors.event_queryset()
-        .filter(end_at__gte=timezone.now())
-        .defer_streamfields()
-        .order_by("start_at", "pk")[:50]
-    )
+    """The next 50 events, with the agenda's filters (bad values dropped, as in the page)."""
+    filters = AgendaFilters.from_query(request.GET)
+    events = list(selectors.filtered_events(filters=filters).defer_streamfields()[:50])
     feed = UpcomingEventsFeed(index=index, items=events, request=request)
     response = feed(request)
     response["Content-Type"] = "application/rss+xml; charset=utf-8"
+    if filters.is_active:
+        response["X-Robots-Tag"] = "noindex"
     return response
 
 
 # --- Registration -----------------------------------------------------------------------
+
+
+# Registrations count apart from the référencement requests, with the same limit and window.
+RATE_KEY = "events-registration-rate:{address}"
+
+
+def _rate_limited(request: HttpRequest, event: EventPage) -> HttpResponse:
+    context = {
+        "window_minutes": settings.REGISTRATION_RATE_WINDOW_SECONDS // 60,
+        "noindex": True,
+    }
+    response = event.render(
+        request, template="events/registration_rate_limited.html", context_overrides=context
+    )
+    response.status_code = HTTPStatus.TOO_MANY_REQUESTS
+    return _private(response)
 
 
 def registration_form(request: HttpRequest, *, event: EventPage) -> HttpResponse:
@@ -439,6 +464,25 @@ def registration_form(request: HttpRequest, *, event: EventPage) -> HttpResponse
     )
     form = RegistrationForm(request.POST if request.method == "POST" else None)
     status = 200
+    if request.method == "POST":
+        # The référencement form's anti-spam: a shared-cache counter per address, the
+        # honeypot, the minimum fill time.
+        if over_rate_limit(request, key=RATE_KEY):
+            logger.warning("Event registration: rate limit reached")
+            return _rate_limited(request, event)
+        if form.is_spam():
+            # A bot: it stores nothing, and learns nothing either.
+            logger.info("Event registration: honeypot filled, submission dropped")
+            return HttpResponseRedirect(event.url)
+        if form.filled_too_fast():
+            form.is_valid()  # the person still sees any mistake
+            form.add_error(
+                None,
+                _(
+                    "Le formulaire a été envoyé trop vite ou a expiré. Vérifiez vos réponses "
+                    "puis envoyez-le de nouveau."
+                ),
+            )
     if request.method == "POST" and not refusal and form.is_valid():
         try:
             registration = services.register(
@@ -463,6 +507,10 @@ def registration_form(request: HttpRequest, *, event: EventPage) -> HttpResponse
         status = 403
     elif request.method == "POST":
         status = 400
+    if form.is_bound:
+        # A fresh timing token: the person has already spent time on the form.
+        form.data = form.data.copy()
+        form.data["started"] = started_token()
     decorate(event)
     context = {
         "form": form,

@@ -160,6 +160,16 @@ class EventPage(RoutablePageMixin, PlaceMixin, BasePage):
             "l'organisateur."
         ),
     )
+    # The working group (thematic or country group) the event belongs to, if any.
+    group = models.ForeignKey(
+        "resources.GroupPage",
+        verbose_name=_("groupe de travail"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events",
+        help_text=_("Le groupe thématique ou pays qui organise ou accueille l'événement."),
+    )
     status = models.CharField(
         _("état"), max_length=8, choices=EventStatus.choices, default=EventStatus.SCHEDULED
     )
@@ -258,6 +268,7 @@ class EventPage(RoutablePageMixin, PlaceMixin, BasePage):
     ]
     practical_panels = [
         FieldRowPanel([FieldPanel("organiser"), FieldPanel("audience")]),
+        FieldPanel("group"),
         FieldRowPanel([FieldPanel("price"), FieldPanel("price_details")]),
         MultiFieldPanel(
             [
@@ -305,6 +316,7 @@ class EventPage(RoutablePageMixin, PlaceMixin, BasePage):
         index.FilterField("end_at"),
         index.FilterField("departement"),
         index.FilterField("audience"),
+        index.FilterField("group"),
     ]
 
     parent_page_types = ["events.EventIndexPage", "directory.ActorPage"]

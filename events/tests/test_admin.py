@@ -106,3 +106,56 @@ def test_a_member_without_the_permission_cannot_see_registrations(client, event)
     assert response.status_code in (HTTPStatus.FOUND, HTTPStatus.FORBIDDEN)
     assert "privee@exemple.org" not in response.content.decode()
     assert Registration.objects.count() == 1
+
+
+def _edit_post(event: EventPage, *, start: str, end: str, group=None) -> dict:
+    from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
+
+    return nested_form_data(
+        {
+            "title": event.title,
+            "slug": event.slug,
+            "kind": "formation",
+            "status": "prevu",
+            "summary_text": "",
+            "sessions": inline_formset(
+                [{"label": "Séance 1", "start_at": start, "end_at": end, "cancelled": False}]
+            ),
+            "description": streamfield([]),
+            "format": "presentiel",
+            "venue_name": "Grand Angoulême",
+            "venue_city": "Angoulême",
+            "audience": "public",
+            "price": "0",
+            "registration_mode": "aucune",
+            "group": group.pk if group else "",
+            "action-publish": "publish",
+        }
+    )
+
+
+def test_the_admin_refuses_a_session_ending_before_it_starts(admin_client, event):
+    before = (event.start_at, event.end_at)
+    url = reverse("wagtailadmin_pages:edit", args=[event.pk])
+    response = admin_client.post(
+        url, _edit_post(event, start="2030-01-10 14:00", end="2030-01-10 09:00")
+    )
+    assert response.status_code == HTTPStatus.OK  # the form again, with its errors
+    assert "La fin de la séance précède son début." in response.text
+    event.refresh_from_db()
+    assert (event.start_at, event.end_at) == before
+    assert event.sessions.count() == 1
+
+
+def test_the_admin_saves_the_working_group(admin_client, event, home):
+    from resources.tests.factories import GroupIndexPageFactory, GroupPageFactory
+
+    group = GroupPageFactory(parent=GroupIndexPageFactory(parent=home), title="Groupe Togo")
+    url = reverse("wagtailadmin_pages:edit", args=[event.pk])
+    assert "Groupe de travail" in admin_client.get(url).text
+    response = admin_client.post(
+        url, _edit_post(event, start="2030-01-10 09:00", end="2030-01-10 12:00", group=group)
+    )
+    assert response.status_code == HTTPStatus.FOUND, response.text[:2000]
+    event.refresh_from_db()
+    assert event.group_id == group.pk

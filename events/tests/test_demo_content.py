@@ -81,3 +81,23 @@ def test_a_second_run_changes_nothing(demo):
     assert "0 événement créé" in output
     assert EventPage.objects.count() == pages
     assert Registration.objects.count() == registrations
+
+
+def test_group_meetings_are_linked_to_their_working_groups(demo, client):
+    burkina = EventPage.objects.get(slug="2020-groupe-burkina-faso-contexte-securitaire")
+    assert burkina.group is not None
+    assert burkina.group.slug == "burkina-faso"
+    linked = EventPage.objects.filter(start_at__year=2020, group__isnull=False)
+    assert linked.count() >= 6
+    upcoming = EventPage.objects.get(slug="groupe-burkina-faso-limoges")
+    assert upcoming.group_id == burkina.group_id
+    water = EventPage.objects.get(slug="groupe-eau-assainissement")
+    assert water.group.slug == "eau-et-assainissement"
+    text = client.get(burkina.group.url).text
+    meetings = text[text.index('id="meetings-title"') :].split("</section>")[0]
+    assert f'href="{upcoming.url}">Rencontre du groupe pays Burkina Faso</a>' in meetings
+    # The 2020 meeting is past: not among the next meetings.
+    assert burkina.url not in meetings
+    event_page = client.get(upcoming.url)
+    assert f'href="{burkina.group.url}"' in event_page.text
+    assert "0 événement relié à leur groupe de travail" in load_demo()

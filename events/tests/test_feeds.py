@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime
 from http import HTTPStatus
-from xml.etree import ElementTree
 
+import feedparser
 import pytest
 from django.core.cache import cache
 from icalendar import Calendar
@@ -159,14 +159,39 @@ def test_feed_query_count_is_the_same_for_10_and_200_events(client, agenda):
     assert len(vevents(parse(client.get("/agenda/agenda.ics")))) == 400
 
 
-def test_rss_lists_upcoming_events(client, trainings):
-    response = client.get("/agenda/rss/")
+def rss(response) -> feedparser.FeedParserDict:
     assert response.status_code == HTTPStatus.OK
     assert response["Content-Type"].startswith("application/rss+xml")
-    root = ElementTree.fromstring(response.content)  # noqa: S314 - our own feed
-    titles = [item.findtext("title") for item in root.iter("item")]
+    feed = feedparser.parse(response.content)
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert feed.version == "rss20"
+    return feed
+
+
+def test_rss_lists_upcoming_events(client, trainings):
+    feed = rss(client.get("/agenda/rss/"))
+    assert feed.feed.title == "Agenda – prochains événements"
+    titles = [entry.title for entry in feed.entries]
+    assert len(titles) == 2
     assert titles[0].startswith("Qualité de l'eau – du 3 au 10 juillet 2030")
+    assert titles[1].startswith("Égalité femmes-hommes")
     assert not any("Angoulême" in t for t in titles)
+    assert feed.entries[0].link.endswith(trainings["water"].url)
+
+
+def test_rss_keeps_the_agenda_filters(client, trainings):
+    response = client.get("/agenda/rss/?type=webinaire")
+    feed = rss(response)
+    assert [entry.title.split(" – ")[0] for entry in feed.entries] == ["Qualité de l'eau"]
+    assert response["X-Robots-Tag"] == "noindex"
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["mois=2020-13", "mois=abc", "type=%00", "departement=999", "theme=inconnue", "page=-3"],
+)
+def test_rss_ignores_bad_values(client, trainings, query):
+    assert len(rss(client.get(f"/agenda/rss/?{query}")).entries) == 2
 
 
 def test_built_feed_is_served_from_the_cache(client, trainings):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from http import HTTPStatus
 from unittest import mock
 
@@ -12,8 +13,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.db import connection, connections
+from django.test import RequestFactory, override_settings
 from icalendar import Calendar
 
+from directory.registration_forms import started_token
 from events import services
 from events.models import EventPage, Registration
 from home.page_cache import HEADER
@@ -34,6 +37,8 @@ def form_data(**overrides) -> dict:
         "role": "Chargée de projets",
         "accessibility_needs": "",
         "consent": "on",
+        # Shown a minute ago: a person, not a bot.
+        "started": started_token(at=time.time() - 60),
     }
     data.update(overrides)
     return data
@@ -346,3 +351,117 @@ def test_a_registration_refreshes_the_cached_event_page(
     after = client.get(event.url)
     assert after.get(HEADER) != "hit"
     assert "Complet" in after.text
+
+
+# --- Anti-spam (the référencement form's) ----------------------------------------------
+
+
+def test_a_filled_honeypot_stores_nothing(client, event):
+    response = client.post(register_url(event), form_data(site_web_2="https://spam.example"))
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == event.url
+    assert not Registration.objects.exists()
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize(
+    "started",
+    [
+        pytest.param(lambda: started_token(at=time.time() - 1), id="one-second"),
+        pytest.param(lambda: "1700000000:forged", id="forged"),
+        pytest.param(lambda: "", id="missing"),
+    ],
+)
+def test_a_form_sent_faster_than_a_person_stores_nothing(client, event, started):
+    response = client.post(register_url(event), form_data(started=started()))
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "Le formulaire a été envoyé trop vite ou a expiré" in response.text
+    assert not Registration.objects.exists()
+    # The form keeps what was typed and carries a fresh timing token for the next try.
+    assert 'value="awa@exemple.org"' in response.text
+    fresh = re.search(r'name="started" value="([^"]+)"', response.text)
+    assert fresh
+    assert fresh.group(1) != started()
+
+
+@override_settings(REGISTRATION_RATE_LIMIT=3)
+def test_too_many_registrations_from_one_address_get_a_readable_429(client, agenda):
+    events = [
+        make_event(parent=agenda, registration_mode="integree", title=f"Formation {n}")
+        for n in range(4)
+    ]
+    for number, event in enumerate(events[:3]):
+        response = client.post(
+            register_url(event), form_data(email=f"personne{number}@exemple.org")
+        )
+        assert response.status_code == HTTPStatus.FOUND
+    response = client.post(register_url(events[3]), form_data(email="quatre@exemple.org"))
+    assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert "<h1>Trop d'inscriptions envoyées depuis votre connexion</h1>" in response.text
+    assert "réessayer dans 60 minutes" in response.text
+    assert "no-store" in response["Cache-Control"]
+    assert Registration.objects.count() == 3
+    assert not Registration.objects.filter(email="quatre@exemple.org").exists()
+    # Another address still gets through: the counter is per address.
+    other = client.post(
+        register_url(events[3]),
+        form_data(email="quatre@exemple.org"),
+        REMOTE_ADDR="203.0.113.7",
+    )
+    assert other.status_code == HTTPStatus.FOUND
+
+
+@override_settings(REGISTRATION_RATE_LIMIT=1)
+def test_the_registration_counter_is_apart_from_the_referencing_one(client, event):
+    from directory.views_registration import RATE_KEY, over_rate_limit
+
+    request = RequestFactory().post("/annuaire/referencement/")
+    assert over_rate_limit(request, key=RATE_KEY) is False  # one référencement request
+    response = client.post(register_url(event), form_data())
+    assert response.status_code == HTTPStatus.FOUND
+
+
+# --- The page cache shows the places left ---------------------------------------------
+
+
+def _warm_settings(home) -> None:
+    from home.models import NavigationSettings, SiteIdentitySettings
+
+    # Settings exist before the first visit (creating them purges the cache, as any change).
+    SiteIdentitySettings.for_site(home.get_site())
+    NavigationSettings.for_site(home.get_site())
+
+
+def test_a_cancellation_refreshes_the_cached_event_page(
+    client, event, home, django_capture_on_commit_callbacks
+):
+    _warm_settings(home)
+    first = RegistrationFactory(event=event)
+    RegistrationFactory(event=event)
+    full = client.get(event.url)
+    assert "Complet" in full.text
+    assert client.get(event.url)[HEADER] == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            f"{event.url}inscription/annulation/", {"jeton": services.registration_token(first)}
+        )
+    after = client.get(event.url)
+    assert after.get(HEADER) != "hit"
+    assert "1 place restante" in after.text
+    assert "Complet" not in after.text
+
+
+def test_the_last_place_shows_complet_in_the_cached_agenda(
+    client, event, home, django_capture_on_commit_callbacks
+):
+    _warm_settings(home)
+    RegistrationFactory(event=event)
+    before = client.get("/agenda/")
+    assert "Complet" not in before.text
+    assert client.get("/agenda/")[HEADER] == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(register_url(event), form_data(email="derniere@exemple.org"))
+    assert response.status_code == HTTPStatus.FOUND
+    after = client.get("/agenda/")
+    assert after.get(HEADER) != "hit"
+    assert "Complet – liste d&#x27;attente" in after.text
