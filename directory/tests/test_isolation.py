@@ -188,6 +188,18 @@ def test_10_member_adds_pages_only_under_own_actor_and_allowed_types(world, clie
         url = reverse("wagtailadmin_pages:add", args=[app, model, parent])
         assert_refused(client_a.get(url))
         assert_refused(client_a.post(url, {"title": "Intrus", "slug": "intrus"}))
+    # Previewing a new page under B's actor, editing pages above A's space: refused too.
+    preview = reverse(
+        "wagtailadmin_pages:preview_on_add", args=["directory", "projectpage", world.b.actor.pk]
+    )
+    assert_refused(client_a.post(preview, {"title": "Intrus", "slug": "intrus"}))
+    for page in (world.directory, world.directory.get_parent()):
+        before = _snapshot(page)
+        assert_refused(client_a.get(reverse("wagtailadmin_pages:edit", args=[page.pk])))
+        assert_refused(
+            client_a.post(reverse("wagtailadmin_pages:edit", args=[page.pk]), {"title": "X"})
+        )
+        assert _snapshot(page) == before
     assert Page.objects.count() == pages_before
     assert not StandardPage.objects.filter(slug="intrus").exists()
 
@@ -236,6 +248,7 @@ def _page_views(world: World) -> list[tuple[str, str]]:
 VIEW_NAMES = [
     "edit",
     "history",
+    "revisions",
     "revision compare",
     "revision view",
     "preview",
