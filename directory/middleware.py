@@ -39,6 +39,10 @@ FORBIDDEN_ADMIN_PREFIXES = (
     "redirects/",
     "searchpicks/",
     "registration_requests/",
+    "collections/",
+    # The editors' actor listing and its full export (private fields).
+    "actor_pages/",
+    "annuaire/acteurs/",
     # The admin API's images and documents endpoints filter nothing by collection; the
     # admin's own screens use the choosers instead.
     "api/main/images/",
@@ -150,6 +154,26 @@ def _media_allowed(user, view_name: str, kwargs: dict) -> bool:
     return policy.user_has_permission_for_instance(user, action, instance)
 
 
+def _media_bulk_allowed(user, kwargs: dict, ids: list[str]) -> bool | None:
+    """A bulk action on images or documents: every item must be the member's to change
+    (Wagtail would list the others by title). None when the model is neither."""
+    try:
+        model = apps.get_model(kwargs.get("app_label", ""), kwargs.get("model_name", ""))
+    except (LookupError, ValueError):
+        return None
+    if model not in (get_image_model(), get_document_model()):
+        return None
+    if "all" in ids:
+        return False
+    policy = policy_registry.get_by_type(model)
+    action = "delete" if kwargs.get("action") == "delete" else "change"
+    try:
+        items = list(model.objects.filter(pk__in=[int(pk) for pk in ids]))
+    except ValueError:
+        return False
+    return all(policy.user_has_permission_for_instance(user, action, item) for item in items)
+
+
 def member_may_open(request: HttpRequest, view_name: str, kwargs: dict) -> bool:
     """Whether a member may reach this admin view with these arguments."""
     user = request.user
@@ -186,11 +210,15 @@ def member_may_open(request: HttpRequest, view_name: str, kwargs: dict) -> bool:
         return scope.allows(parent_id, ancestors=True) is not False or (
             Page.objects.filter(pk=parent_id, live=True, has_unpublished_changes=False).exists()
         )
-    if view_name == "wagtail_bulk_action" and kwargs.get("app_label") == "wagtailcore":
+    if view_name == "wagtail_bulk_action":
         ids = request.GET.getlist("id")
-        if "all" in ids:
-            return scope.allows(request.GET.get("childOf")) is True
-        return scope.allows_all(ids)
+        media = _media_bulk_allowed(user, kwargs, ids)
+        if media is not None:
+            return media
+        if kwargs.get("app_label") == "wagtailcore":
+            if "all" in ids:
+                return scope.allows(request.GET.get("childOf")) is True
+            return scope.allows_all(ids)
     return True
 
 

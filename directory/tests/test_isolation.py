@@ -546,7 +546,7 @@ def test_13_image_and_document_listings_show_only_own(world, client_a):
     assert "document-beta" not in text_of(client_a.get(reverse("wagtaildocs:index") + b_collection))
 
 
-def test_13_member_cannot_edit_or_delete_b_images_and_documents(world, client_a):
+def test_13_member_cannot_edit_or_delete_b_images_and_documents(world, client_a, client_e):
     for url in (
         reverse("wagtailimages:edit", args=[world.b_image.pk]),
         reverse("wagtailimages:delete", args=[world.b_image.pk]),
@@ -562,6 +562,13 @@ def test_13_member_cannot_edit_or_delete_b_images_and_documents(world, client_a)
         reverse("wagtaildocs:edit_multiple", args=[world.b_doc.pk]),
         reverse("wagtaildocs:delete_multiple", args=[world.b_doc.pk]),
         reverse("wagtaildocs:edit", args=[world.shared_doc.pk]),
+        reverse("wagtail_bulk_action", args=["home", "customimage", "delete"])
+        + f"?id={world.b_image.pk}",
+        reverse("wagtail_bulk_action", args=["home", "customimage", "add_tags"])
+        + f"?id={world.a_image.pk}&id={world.b_image.pk}",
+        reverse("wagtail_bulk_action", args=["wagtaildocs", "document", "delete"])
+        + f"?id={world.b_doc.pk}",
+        reverse("wagtail_bulk_action", args=["wagtaildocs", "document", "delete"]) + "?id=all",
     ):
         assert_refused(client_a.get(url))
         assert_refused(client_a.post(url, {"title": "Piraté", "alt_text": "x"}))
@@ -576,6 +583,10 @@ def test_13_member_cannot_edit_or_delete_b_images_and_documents(world, client_a)
     # Their own: allowed.
     own = client_a.get(reverse("wagtailimages:edit", args=[world.a_image.pk]))
     assert own.status_code == HTTPStatus.OK
+    bulk = reverse("wagtail_bulk_action", args=["home", "customimage", "add_tags"])
+    assert client_a.get(bulk + f"?id={world.a_image.pk}").status_code == HTTPStatus.OK
+    # The editor edits B's (the same URL is not refused to everyone).
+    assert client_e.get(reverse("wagtailimages:edit", args=[world.b_image.pk])).status_code == 200
 
 
 def test_13_member_uploads_only_into_own_collection(world, client_a):
@@ -842,6 +853,9 @@ def test_16_member_menu_has_no_admin_areas(world, client_a, client_e):
         "/admin/groups/",
         "/admin/settings/home/siteidentitysettings/",
         "/admin/registration_requests/",
+        "/admin/collections/",
+        "/admin/actor_pages/",
+        "/admin/annuaire/acteurs/export.csv",
     ],
 )
 def test_16_member_is_refused_admin_areas_by_url(world, client_a, url):
