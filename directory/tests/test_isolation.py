@@ -958,10 +958,12 @@ def test_member_home_shows_votre_espace_with_what_waits(world, client_a):
     html = text_of(client_a.get(reverse("wagtailadmin_home")))
     assert "Votre espace" in html
     assert reverse("wagtailadmin_pages:edit", args=[world.a.actor.pk]) in html
-    assert (
-        reverse("wagtailadmin_pages:add", args=["directory", "projectpage", world.a.actor.pk])
-        in html
-    )
+    for app, model in (
+        ("directory", "projectpage"),
+        ("events", "eventpage"),
+        ("resources", "newspage"),
+    ):
+        assert reverse("wagtailadmin_pages:add", args=[app, model, world.a.actor.pk]) in html
     assert "En attente" in html
     assert "Acteur Bêta" not in html
 
