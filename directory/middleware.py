@@ -49,6 +49,9 @@ FORBIDDEN_ADMIN_PREFIXES = (
     "api/main/documents/",
 )
 
+CHOSEN_MULTIPLE_MEDIA = frozenset(
+    {"wagtailimages_chooser:chosen_multiple", "wagtaildocs_chooser:chosen_multiple"}
+)
 PAGE_KWARGS = ("page_id", "parent_page_id", "page_to_move_id", "destination_id")
 # Views that may name an ancestor of the member's actor page (Wagtail redirects them to the
 # member's explorable root, or lists only what the member may see).
@@ -209,6 +212,22 @@ def member_may_open(request: HttpRequest, view_name: str, kwargs: dict) -> bool:
             return scope.allows(parent_id, ancestors=True) is not False
         return scope.allows(parent_id, ancestors=True) is not False or (
             Page.objects.filter(pk=parent_id, live=True, has_unpublished_changes=False).exists()
+        )
+    if view_name == "wagtailadmin_choose_page_chosen_multiple":
+        # Its answer carries each page's draft title: the member's own pages, or public ones.
+        return all(
+            scope.allows(pk) is not False
+            or Page.objects.filter(pk=pk, live=True, has_unpublished_changes=False).exists()
+            for pk in request.GET.getlist("id")
+            if pk.isdigit()
+        )
+    if view_name in CHOSEN_MULTIPLE_MEDIA:
+        model = get_image_model() if view_name.startswith("wagtailimages") else get_document_model()
+        policy = policy_registry.get_by_type(model)
+        ids = [pk for pk in request.GET.getlist("id") if pk.isdigit()]
+        return all(
+            policy.user_has_permission_for_instance(user, "choose", item)
+            for item in model.objects.filter(pk__in=ids)
         )
     if view_name == "wagtail_bulk_action":
         ids = request.GET.getlist("id")

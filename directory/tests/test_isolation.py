@@ -431,6 +431,11 @@ def test_13_page_chooser_browse_and_search_never_list_b_drafts(world, client_a):
     # parent's draft title): refused.
     for page in (world.b_draft, world.b_live):
         assert_refused(client_a.get(reverse("wagtailadmin_choose_page_child", args=[page.pk])))
+    # Asking the chooser to "choose" B's draft by its id (its answer names the draft title).
+    chosen = reverse("wagtailadmin_choose_page_chosen_multiple")
+    for page in (world.b_draft, world.b_live):
+        assert_refused(client_a.get(chosen + f"?id={world.a_project.pk}&id={page.pk}"))
+    assert client_a.get(chosen + f"?id={world.b.actor.pk}").status_code == HTTPStatus.OK
     # B's public pages stay choosable as link targets.
     public = client_a.get(reverse("wagtailadmin_choose_page_child", args=[world.directory.pk]))
     assert "Acteur Bêta" in text_of(public)
@@ -525,6 +530,8 @@ def test_13_image_and_document_choosers_list_only_own_and_shared(world, client_a
         reverse("wagtailimages_chooser:chosen", args=[world.b_image.pk]),
         reverse("wagtailimages_chooser:select_format", args=[world.b_image.pk]),
         reverse("wagtaildocs_chooser:chosen", args=[world.b_doc.pk]),
+        reverse("wagtailimages_chooser:chosen_multiple") + f"?id={world.b_image.pk}",
+        reverse("wagtaildocs_chooser:chosen_multiple") + f"?id={world.b_doc.pk}",
     ):
         assert_refused(client_a.get(url))
     for url in (
