@@ -504,6 +504,19 @@ def test_16_admin_api_exposes_nothing_of_b(world, client_a, client_e):
         if response.status_code == HTTPStatus.OK:
             ids = {item["id"] for item in response.json()["items"]}
             assert not ids & {world.b_draft.pk, world.b_live.pk}, url
+    # The API's page actions: nothing into B's space, nothing on B's pages.
+    before = Page.objects.count(), _snapshot(world.a_project), _snapshot(world.b_live)
+    for page, action, body in (
+        (world.a_project, "copy", {"destination_page_id": world.b.actor.pk, "slug": "api"}),
+        (world.a_project, "move", {"destination_page_id": world.b.actor.pk}),
+        (world.b_live, "copy", {"destination_page_id": world.a.actor.pk, "slug": "api"}),
+        (world.b_live, "unpublish", {}),
+        (world.b_live, "revert_to_page_revision", {"revision_id": world.b_live.latest_revision_id}),
+    ):
+        url = reverse("wagtailadmin_api:pages:action", args=[page.pk, action])
+        response = client_a.post(url, json.dumps(body), content_type="application/json")
+        assert response.status_code == HTTPStatus.FORBIDDEN, (action, response.content)
+    assert (Page.objects.count(), _snapshot(world.a_project), _snapshot(world.b_live)) == before
     own = client_a.get(reverse("wagtailadmin_api:pages:detail", args=[world.a_project.pk]))
     assert own.status_code == HTTPStatus.OK
     # The editor reaches B's draft through the same API.
