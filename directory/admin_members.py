@@ -1,12 +1,12 @@
-"""A member space's team: members invite colleagues into their own group; editors can
-remove anyone (issue 4)."""
+"""A member space's team: members invite colleagues into their own group (by e-mail: an
+unknown address gets an account; an account elsewhere is refused, see
+`services.invite_colleague`); editors can add any account and remove anyone (issue 4)."""
 
 from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from .middleware import permission_denied
 from .models import MemberSpace
 from .permissions import is_editor, member_spaces_for
 from .registration_forms import NAME_VALIDATORS
-from .services import RegistrationError, add_member, remove_member
+from .services import RegistrationError, invite_colleague, remove_member
 
 
 class InviteForm(forms.Form):
@@ -46,14 +47,14 @@ def team_view(request: HttpRequest, space_id: int) -> HttpResponse:
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            invitation = add_member(
+            invitation = invite_colleague(
                 space=space,
                 email=form.cleaned_data["email"],
                 full_name=form.cleaned_data["full_name"],
                 by=request.user,
             )
         except RegistrationError as error:
-            messages.error(request, str(error))
+            form.add_error("email", str(error))
         else:
             messages.success(
                 request,
@@ -81,7 +82,7 @@ def team_view(request: HttpRequest, space_id: int) -> HttpResponse:
 @require_POST
 def remove_view(request: HttpRequest, space_id: int, user_id: int) -> HttpResponse:
     if not is_editor(request.user):
-        raise PermissionDenied
+        return permission_denied(request)
     space = _space_for(request, space_id)
     user = get_object_or_404(get_user_model(), pk=user_id, groups=space.group)
     remove_member(space=space, user=user)

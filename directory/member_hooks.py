@@ -17,7 +17,13 @@ from wagtail.models import Page, TaskState
 from . import admin_members
 from .admin_registration import RegistrationRequestViewSet
 from .models import ActorPage, MemberSpace
-from .permissions import EDITOR_ONLY_FIELDS, is_editor, is_member, member_spaces_for
+from .permissions import (
+    EDITOR_ONLY_FIELDS,
+    is_editor,
+    is_member,
+    member_spaces_for,
+    restrict_destinations_for_member,
+)
 from .permissions import restrict_pages_for_member as _restrict
 from .registration_selectors import pending_requests_count
 from .services import provision_member_space, publish_trusted_submission
@@ -55,7 +61,12 @@ def hide_admin_areas_from_members(request, menu_items):
 
 @hooks.register("construct_page_chooser_queryset")
 def restrict_page_chooser(pages, request):
-    return _restrict(pages, request.user) if is_member(request.user) else pages
+    if not is_member(request.user):
+        return pages
+    if request.GET.get("user_perms") in ("copy_to", "move_to"):
+        # A copy or move destination: only the member's own subtree is offered.
+        return restrict_destinations_for_member(pages, request.user)
+    return _restrict(pages, request.user)
 
 
 @hooks.register("construct_explorer_page_queryset")

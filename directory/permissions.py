@@ -77,3 +77,18 @@ def restrict_pages_for_member(pages: QuerySet[Page], user) -> QuerySet[Page]:
     An exclusion by id, not a filter on `live`/`has_unpublished_changes`: the choosers' search
     runs through the search backend, which can only filter on indexed fields (`id` is)."""
     return pages.exclude(pk__in=hidden_page_ids(user))
+
+
+def destination_page_ids(user) -> list[int]:
+    """Where a member may copy or move a page to: its own subtree (and, to navigate there,
+    the ancestors of its actor pages)."""
+    paths = list(member_spaces_for(user).values_list("actor__path", flat=True))
+    ancestors = {
+        path[:end] for path in paths for end in range(Page.steplen, len(path), Page.steplen)
+    }
+    pages = Page.objects.filter(own_subtree_filter(user) | Q(path__in=ancestors))
+    return list(pages.values_list("pk", flat=True))
+
+
+def restrict_destinations_for_member(pages: QuerySet[Page], user) -> QuerySet[Page]:
+    return pages.filter(pk__in=destination_page_ids(user))

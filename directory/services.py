@@ -37,6 +37,7 @@ from wagtail.models import (
 
 from .models import ActorPage, DirectoryPage, MemberSpace
 from .models import RegistrationRequest as Request
+from .permissions import is_editor
 from .registration_forms import NEWSLETTER_CONSENT_VERSION, PUBLICATION_CONSENT_VERSION
 from .registration_selectors import find_duplicates
 
@@ -186,7 +187,10 @@ def editors_group() -> Group:
 
 
 def ensure_moderation_workflow(*, directory: Page | None = None) -> Workflow:
-    """The editors' approval workflow, assigned to the directory's subtree (idempotent)."""
+    """The editors' approval workflow, assigned to the directory's subtree (idempotent).
+
+    Migration 0006 creates it in every database; this keeps provisioning working where it
+    is missing (a test database flushed between tests) and completes the editors' group."""
     group = editors_group()
     task = GroupApprovalTask.objects.filter(name=WORKFLOW_NAME).first()
     if task is None:
@@ -196,10 +200,21 @@ def ensure_moderation_workflow(*, directory: Page | None = None) -> Workflow:
         name=WORKFLOW_NAME, defaults={"active": True}
     )
     WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
-    directory = directory or DirectoryPage.objects.first()
-    if directory is not None and not WorkflowPage.objects.filter(page=directory).exists():
-        WorkflowPage.objects.create(page=directory, workflow=workflow)
+    assign_moderation_workflow(directory=directory)
     return workflow
+
+
+def assign_moderation_workflow(*, directory: Page | None = None) -> bool:
+    """Put the directory page (the first one when not given) under the editors' workflow,
+    if that workflow exists and the page has none yet. Returns whether it assigned it."""
+    directory = directory or DirectoryPage.objects.first()
+    workflow = Workflow.objects.filter(name=WORKFLOW_NAME).first()
+    if directory is None or workflow is None:
+        return False
+    if WorkflowPage.objects.filter(page_id=directory.pk).exists():
+        return False
+    WorkflowPage.objects.create(page_id=directory.pk, workflow=workflow)
+    return True
 
 
 # --- Member spaces --------------------------------------------------------------------------
@@ -354,6 +369,39 @@ def add_member(*, space: MemberSpace, email: str, full_name: str = "", by=None) 
                 lambda: _send_invitation(user=invitation.user, space=space, invited_by=by)
             )
     return invitation
+
+
+def _member_may_add(user, space: MemberSpace) -> bool:
+    """An existing account a member may bring into its team: an ordinary account that is
+    in no group but this space's (staff, editors, other members' people, deactivated
+    accounts are for the network's team to move, from the Users admin)."""
+    if not user.is_active or user.is_staff or user.is_superuser:
+        return False
+    if user.user_permissions.exists():
+        return False
+    return not user.groups.exclude(pk=space.group_id).exists()
+
+
+def invite_colleague(*, space: MemberSpace, email: str, full_name: str, by) -> Invitation:
+    """A member invites someone into its own space: an unknown address gets an account in
+    the space's group and an invitation; an address the member may not bring in is refused
+    with one neutral message, whatever the reason (nothing tells whether the account exists
+    or where it belongs)."""
+    if is_editor(by):
+        return add_member(space=space, email=email, full_name=full_name, by=by)
+    refusal = RegistrationError(
+        _(
+            "Cette adresse ne peut pas être ajoutée depuis votre espace. Si cette personne "
+            "doit vous rejoindre, écrivez à l'équipe du réseau."
+        )
+    )
+    existing = User.objects.filter(email__iexact=email.strip()).order_by("pk")
+    if existing.exists():
+        if existing.count() > 1 or not _member_may_add(existing.first(), space):
+            raise refusal
+    elif User.objects.filter(username=email.strip().lower()[:150]).exists():
+        raise refusal
+    return add_member(space=space, email=email, full_name=full_name, by=by)
 
 
 def remove_member(*, space: MemberSpace, user) -> None:

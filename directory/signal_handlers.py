@@ -1,4 +1,5 @@
-"""Keep the directory's cached exports, taxonomy lists and key figures fresh."""
+"""Keep the directory's cached exports, taxonomy lists and key figures fresh; put a new
+directory page under the editors' moderation workflow."""
 
 from django.db.models.signals import post_delete, post_save
 from wagtail.signals import page_published, page_unpublished, post_page_move
@@ -28,6 +29,15 @@ def _project_moved(sender, instance, **kwargs) -> None:
     _bump()
 
 
+def _directory_created(sender, instance, created, raw=False, **kwargs) -> None:
+    """The workflow exists from a migration; a directory page created afterwards (by the
+    demo, or by hand) is put under it at once."""
+    if created and not raw:
+        from .services import assign_moderation_workflow
+
+        assign_moderation_workflow(directory=instance)
+
+
 def connect() -> None:
     from wagtail.models import Page
 
@@ -35,6 +45,7 @@ def connect() -> None:
         College,
         Country,
         Departement,
+        DirectoryPage,
         StructureType,
         SustainableDevelopmentGoal,
         Theme,
@@ -46,6 +57,9 @@ def connect() -> None:
     page_unpublished.connect(_bump, dispatch_uid="directory-page-unpublished")
     post_delete.connect(_bump, sender=Page, dispatch_uid="directory-page-deleted")
     post_page_move.connect(_project_moved, dispatch_uid="directory-page-moved")
+    post_save.connect(
+        _directory_created, sender=DirectoryPage, dispatch_uid="directory-workflow-assigned"
+    )
     for model in (
         College,
         Country,

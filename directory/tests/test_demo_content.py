@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.utils.module_loading import autodiscover_modules
 
 from directory.demo import register
 from directory.models import ActorPage, ProjectPage
@@ -11,6 +12,9 @@ pytestmark = pytest.mark.django_db
 
 def test_demo_content_builds_the_directory_once(monkeypatch):
     monkeypatch.setenv("DEMO_PASSWORD", "mot-de-passe-de-demo")
+    # Apps' `demo_content` modules register their steps on first import: import them before
+    # the list is swapped for this test's copy, or they vanish with the copy.
+    autodiscover_modules("demo_content")
     # Our steps join the command for this test only.
     monkeypatch.setattr(home_demo_content, "STEPS", list(home_demo_content.STEPS))
     register()

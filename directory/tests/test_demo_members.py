@@ -10,6 +10,7 @@ import io
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.utils.module_loading import autodiscover_modules
 from wagtail.models import WorkflowState
 
 from directory.demo import register as register_directory
@@ -38,6 +39,10 @@ def _counts() -> tuple[int, ...]:
 
 def test_demo_member_spaces_requests_and_moderation(monkeypatch):
     monkeypatch.setenv("DEMO_PASSWORD", PASSWORD)
+    # Every app's `demo_content` module registers its steps when first imported: import
+    # them now, or their steps would land in this test's copy of the list and be missing from
+    # every later run of the command (tests/test_demo_content_all.py).
+    autodiscover_modules("demo_content")
     # The directory's and the member spaces' steps join the command for this test only.
     monkeypatch.setattr(home_demo_content, "STEPS", list(home_demo_content.STEPS))
     register_directory()

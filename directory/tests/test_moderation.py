@@ -3,19 +3,23 @@ duplicates, the admin viewset, invitations and the moderation workflow."""
 
 from __future__ import annotations
 
+import importlib
 import re
 from http import HTTPStatus
 from unittest import mock
 
 import pytest
+from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core import mail
 from wagtail.models import (
     Collection,
+    GroupApprovalTask,
     GroupCollectionPermission,
     GroupPagePermission,
     Page,
+    Task,
     Workflow,
     WorkflowPage,
 )
@@ -31,7 +35,7 @@ from directory.services import (
     reject_registration,
 )
 
-from .factories import ActorPageFactory, themes
+from .factories import ActorPageFactory, DirectoryPageFactory, themes
 from .registration_helpers import make_editor, make_request
 
 pytestmark = pytest.mark.django_db
@@ -248,6 +252,50 @@ def test_workflow_is_assigned_to_the_directory_once(directory):
     assert list(task.groups.values_list("name", flat=True)) == ["Éditeurs"]
     actor = ActorPageFactory(parent=directory)
     assert actor.get_workflow() == first
+
+
+def test_a_freshly_migrated_database_has_the_moderation_workflow(db):
+    # No fixture, no service call: only what the migrations left.
+    workflow = Workflow.objects.get(name=WORKFLOW_NAME)
+    assert workflow.active
+    task = workflow.tasks.get().specific
+    assert isinstance(task, GroupApprovalTask) and task.active
+    assert list(task.groups.values_list("name", flat=True)) == ["Éditeurs"]
+
+
+def test_a_directory_page_created_afterwards_is_put_under_the_workflow(home):
+    directory = DirectoryPageFactory(parent=home)  # no call to the service
+    workflow = Workflow.objects.get(name=WORKFLOW_NAME)
+    assert WorkflowPage.objects.get(page=directory).workflow == workflow
+    assert ActorPageFactory(parent=directory).get_workflow() == workflow
+
+
+def test_provisioning_reuses_the_migrated_workflow(directory):
+    before = (Workflow.objects.count(), Task.objects.count(), WorkflowPage.objects.count())
+    ensure_moderation_workflow(directory=directory)
+    provision_member_space(actor=ActorPageFactory(parent=directory))
+    after = (Workflow.objects.count(), Task.objects.count(), WorkflowPage.objects.count())
+    assert after == before
+
+
+def test_the_workflow_migration_is_idempotent(directory):
+    migration = importlib.import_module("directory.migrations.0006_moderation_workflow")
+    before = (Workflow.objects.count(), Task.objects.count(), WorkflowPage.objects.count())
+    migration.create_workflow(django_apps, None)
+    migration.create_workflow(django_apps, None)
+    after = (Workflow.objects.count(), Task.objects.count(), WorkflowPage.objects.count())
+    assert after == before
+    assert WorkflowPage.objects.get(page=directory).workflow.name == WORKFLOW_NAME
+
+
+def test_provisioning_recreates_a_missing_workflow(directory):
+    """A database without it (a test database flushed between tests, or deleted by
+    hand): the first approval puts it back."""
+    WorkflowPage.objects.all().delete()
+    Workflow.objects.all().delete()
+    Task.objects.all().delete()
+    provision_member_space(actor=ActorPageFactory(parent=directory))
+    assert WorkflowPage.objects.get(page=directory).workflow.name == WORKFLOW_NAME
 
 
 # --- The admin viewset ----------------------------------------------------------------------

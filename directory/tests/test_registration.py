@@ -254,6 +254,16 @@ def test_forged_csrf_token_gets_403_and_stores_nothing(directory):
     assert RegistrationRequest.objects.count() == 0
 
 
+def test_replayed_csrf_token_of_another_visitor_gets_403_in_french(directory):
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    stolen = first.get(URL).cookies["csrftoken"].value
+    second.get(URL)  # the second visitor has a cookie of its own
+    response = second.post(URL, form_data(csrfmiddlewaretoken=stolen))
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert "Interdit" in response.content.decode()  # Django's CSRF page, in French
+    assert RegistrationRequest.objects.count() == 0
+
+
 def test_post_without_csrf_cookie_gets_403(directory):
     csrf_client = Client(enforce_csrf_checks=True)
     response = csrf_client.post(URL, form_data())
