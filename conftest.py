@@ -2,6 +2,15 @@
 
 import pytest
 from django.core.cache import cache
+from django.utils.module_loading import autodiscover_modules
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _demo_steps_registered():
+    # Each app's `demo_content` module registers its steps when first imported. Import them all
+    # before any test swaps the steps list for a temporary copy (the steps would vanish with it
+    # and a later full demo run would build a site without them).
+    autodiscover_modules("demo_content")
 
 
 @pytest.fixture(autouse=True)
