@@ -455,3 +455,13 @@ def test_actor_created_by_hand_in_the_admin_gets_its_space(editor_client, direct
     assert f"/admin/espace-membre/{space.pk}/equipe/" in listing.content.decode()
     team = editor_client.get(f"/admin/espace-membre/{space.pk}/equipe/")
     assert team.status_code == HTTPStatus.OK
+
+
+def test_editors_dashboard_counts_the_pending_requests(editor_client, directory):
+    make_request(name="En attente A")
+    make_request(name="En attente B", contact_email="b@exemple.org")
+    make_request(name="Refusée C", status=RegistrationRequest.Status.REJECTED)
+    html = editor_client.get("/admin/").content.decode()
+    assert "Demandes de référencement" in html
+    assert "2 demandes en attente" in html
+    assert "/admin/registration_requests/?status=en_attente" in html
