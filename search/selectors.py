@@ -11,11 +11,15 @@ subquery on page ids. The index itself is still built and kept up to date by Wag
 from __future__ import annotations
 
 import difflib
+import hashlib
+import json
 import re
 import unicodedata
+from array import array
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
+from itertools import chain
 
 from django.apps import apps
 from django.conf import settings
@@ -237,66 +241,96 @@ def _fts_expression(terms: list[str], *, columns: str = "{title body}") -> str:
     return f"{columns} : ({quoted})"
 
 
-def matching_entries(terms: list[str]) -> QuerySet:
-    """Index entries whose title or body matches every term."""
-    if connection.vendor == "postgresql":
-        query = _postgres_query(terms)
-        return _entries().filter(Q(title=query) | Q(body=query))
-    if connection.vendor == "sqlite":
-        from django.db.models.expressions import RawSQL
-
-        # The table name is ours; the user's text goes in as a parameter.
-        rowids = RawSQL(  # noqa: S611
-            f"SELECT rowid FROM {_fts_table()} WHERE {_fts_table()} MATCH %s",  # noqa: S608
-            (_fts_expression(terms),),
-        )
-        return _entries().filter(pk__in=rowids)
-    # Other databases: Wagtail's own backend, slower but correct.
-    ids = Page.objects.search(" ".join(terms)).get_queryset().values("pk")  # pragma: no cover
-    return _entries().filter(object_id__in=ids)  # pragma: no cover
-
-
-def _matched_page_ids(entries: QuerySet) -> QuerySet:
-    return entries.filter(content_type_id__in=_page_content_type_ids()).values("target_id")
-
-
-def _document_entries(entries: QuerySet) -> QuerySet:
-    document_type = ContentType.objects.get_for_model(get_document_model())
-    return entries.filter(
-        content_type=document_type, target_id__in=visible_documents().values("pk")
-    )
-
-
-def _ranked_keys(
-    terms: list[str], allowed: QuerySet, *, start: int, stop: int
-) -> list[tuple[int, int]]:
-    """(content type id, object id) of the allowed entries, best first, for one page."""
+def _ranked_all(terms: list[str]) -> list[tuple[int, int]]:
+    """(content type id, object id) of every visible page and document matching the terms,
+    best first: one query, one pass over the matching index rows."""
+    document_type = ContentType.objects.get_for_model(get_document_model()).pk
+    allowed = Q(
+        content_type_id__in=_page_content_type_ids(), target_id__in=visible_pages().values("pk")
+    ) | Q(content_type_id=document_type, target_id__in=visible_documents().values("pk"))
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchRank
 
         query = _postgres_query(terms)
         ranked = (
             _entries()
-            .filter(pk__in=allowed.values("pk"))
             .filter(Q(title=query) | Q(body=query))
+            .filter(allowed)
             .annotate(
                 score=SearchRank(F("title"), query) * F("title_norm") * 2
                 + SearchRank(F("body"), query)
             )
             .order_by("-score", "-target_id")
         )
-        return list(ranked.values_list("content_type_id", "target_id")[start:stop])
-    allowed_sql, allowed_params = allowed.values("pk").query.sql_with_params()
+        return list(ranked.values_list("content_type_id", "target_id"))
+    allowed_sql, allowed_params = _entries().filter(allowed).values("pk").query.sql_with_params()
     table = _fts_table()
     sql = (
         f"SELECT e.content_type_id, CAST(e.object_id AS INTEGER) "  # noqa: S608
         f"FROM {table} JOIN {IndexEntry._meta.db_table} e ON e.id = {table}.rowid "
         f"WHERE {table} MATCH %s AND e.id IN ({allowed_sql}) "
-        f"ORDER BY bm25({table}, 0.0, 1.0, 4.0), e.id DESC LIMIT %s OFFSET %s"
+        f"ORDER BY bm25({table}, 0.0, 1.0, 4.0), e.id DESC"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [_fts_expression(terms), *allowed_params, stop - start, start])
+        cursor.execute(sql, [_fts_expression(terms), *allowed_params])
         return [(int(ct), int(pk)) for ct, pk in cursor.fetchall()]
+
+
+# --- Cached match sets --------------------------------------------------------------------
+
+# A query's ranked match set and its outcomes (one per filters and page) are kept this long,
+# and dropped at once when pages or documents change (the search generation, bumped by
+# search/signal_handlers.py).
+MATCH_SECONDS = 120
+GENERATION_KEY = "search:generation"
+
+
+def current_generation() -> int:
+    value = django_cache.get(GENERATION_KEY)
+    if value is None:
+        django_cache.add(GENERATION_KEY, 1, timeout=None)
+        value = django_cache.get(GENERATION_KEY, 1)
+    return int(value)
+
+
+def bump_generation() -> None:
+    try:
+        django_cache.incr(GENERATION_KEY)
+    except ValueError:
+        django_cache.set(GENERATION_KEY, 2, timeout=None)
+
+
+def _cache_key(kind: str, generation: int, *parts: object) -> str:
+    raw = repr((connection.vendor, *parts))
+    return f"search:{kind}:{generation}:{hashlib.sha256(raw.encode()).hexdigest()}"
+
+
+def match_set(terms: list[str], *, generation: int) -> list[tuple[int, int]]:
+    """The ranked (content type id, object id) pairs of a query, computed once per query and
+    generation: counting, filtering by facets and paging then read it instead of running the
+    full-text condition again. Stored packed (two integers a match)."""
+    key = _cache_key("matches", generation, terms)
+    packed = django_cache.get(key)
+    if packed is not None:
+        flat = array("q")
+        flat.frombytes(packed)
+        return list(zip(flat[0::2], flat[1::2], strict=True))
+    ranked = _ranked_all(terms)
+    flat = array("q", chain.from_iterable(ranked))
+    django_cache.set(key, flat.tobytes(), MATCH_SECONDS)
+    return ranked
+
+
+def ids_in(field: str, ids: list[int]) -> Q:
+    """`field IN ids` with the ids as one parameter (an array on PostgreSQL, JSON on SQLite):
+    tens of thousands of ids stay one short statement."""
+    from django.db.models.expressions import RawSQL
+
+    if connection.vendor == "postgresql":
+        return Q(**{f"{field}__in": RawSQL("SELECT unnest(%s::bigint[])", (list(ids),))})
+    if connection.vendor == "sqlite":
+        return Q(**{f"{field}__in": RawSQL("SELECT value FROM json_each(%s)", (json.dumps(ids),))})
+    return Q(**{f"{field}__in": list(ids)})  # pragma: no cover
 
 
 # --- The search ---------------------------------------------------------------------------
@@ -344,49 +378,55 @@ def _content_type_of(model: type[Model]) -> int:
     return ContentType.objects.get_for_model(model).pk
 
 
-def _ids_of(pages: dict[int, int], model: type[Model]) -> list[int]:
-    content_type_id = _content_type_of(model)
-    return [pk for pk, ct in pages.items() if ct == content_type_id]
+def _by_type(pages: dict[int, int]) -> dict[int, list[int]]:
+    """Content type id → the ids of `pages` (id → content type id) of that type."""
+    grouped: dict[int, list[int]] = {}
+    for pk, ct in pages.items():
+        grouped.setdefault(ct, []).append(pk)
+    return grouped
 
 
-def _facet_match(name: str, values: tuple[str, ...], pages: dict[int, int]) -> set[int]:
+def _facet_match(
+    name: str, values: tuple[str, ...], pages: dict[int, int], grouped: dict[int, list[int]]
+) -> set[int]:
     """The pages (id → content type id) that have one of `values` for facet `name`."""
     if name == "type":
         mapping = _type_of_content_type()
         return {pk for pk, ct in pages.items() if mapping.get(ct, PAGE_TYPE[0]) in values}
     matched: set[int] = set()
     for relation in facet_relations()[name]:
-        ids = _ids_of(pages, relation.model)
+        ids = grouped.get(_content_type_of(relation.model))
         if not ids:
             continue
         if relation.through is None:
             rows = relation.model.objects.filter(
-                pk__in=ids, **{f"{relation.path}__in": values}
+                ids_in("pk", ids), **{f"{relation.path}__in": values}
             ).values_list("pk", flat=True)
         else:
             rows = relation.through.objects.filter(
-                **{f"{relation.owner}__in": ids, f"{relation.path}__in": values}
+                ids_in(relation.owner, ids), **{f"{relation.path}__in": values}
             ).values_list(relation.owner, flat=True)
         matched.update(rows)
     return matched
 
 
-def _facet_counts(name: str, pages: dict[int, int]) -> Counter[str]:
+def _facet_counts(name: str, pages: dict[int, int], grouped: dict[int, list[int]]) -> Counter:
     counts: Counter[str] = Counter()
     if name == "type":
         mapping = _type_of_content_type()
-        counts.update(mapping.get(ct, PAGE_TYPE[0]) for ct in pages.values())
+        for ct, ids in grouped.items():
+            counts[mapping.get(ct, PAGE_TYPE[0])] += len(ids)
         return counts
     subqueries = []
     for relation in facet_relations()[name]:
-        ids = _ids_of(pages, relation.model)
+        ids = grouped.get(_content_type_of(relation.model))
         if not ids:
             continue
         if relation.through is None:
-            rows = relation.model.objects.filter(pk__in=ids).order_by().values_list(relation.path)
-            subqueries.append(rows.annotate(n=Count("pk")))
+            rows = relation.model.objects.filter(ids_in("pk", ids))
+            subqueries.append(rows.order_by().values_list(relation.path).annotate(n=Count("pk")))
         else:
-            rows = relation.through.objects.filter(**{f"{relation.owner}__in": ids})
+            rows = relation.through.objects.filter(ids_in(relation.owner, ids))
             subqueries.append(
                 rows.order_by()
                 .values_list(relation.path)
@@ -405,6 +445,10 @@ def _facet_counts(name: str, pages: dict[int, int]) -> Counter[str]:
     return counts
 
 
+def _page_key(raw: str | None) -> str:
+    return str(raw or "1").strip()[:9]
+
+
 def search(
     *,
     query: str,
@@ -416,20 +460,44 @@ def search(
     """The total, the facets (each counted with the query and the other facets) and the
     ranked keys of the asked results page.
 
-    The matching pages (id and type) are read once; facets filter and count them with one
-    query per facet on the relation tables, restricted to those ids."""
+    The query's ranked match set is computed once (one pass over the matching index rows)
+    and kept briefly; facets filter and count its pages with one query per facet on the
+    relation tables, the ids passed as one parameter. The outcome itself is kept as long,
+    so the same search asked again costs a cache read."""
     terms = query_terms(query)
     if not terms:
         return SearchOutcome(0, [], [])
-    entries = matching_entries(terms)
-    visible = visible_pages()
-    candidates: dict[int, int] = dict(
-        visible.filter(pk__in=_matched_page_ids(entries))
-        .order_by()
-        .values_list("pk", "content_type_id")
-    )
+    generation = current_generation()
+    key = _cache_key("outcome", generation, terms, filters, _page_key(page), per_page, with_facets)
+    cached = django_cache.get(key)
+    if cached is None:
+        cached = _compute(terms, filters, page, per_page, with_facets, generation)
+        django_cache.set(key, cached, MATCH_SECONDS)
+    total, counts, keys, number = cached
+    facets = []
+    if with_facets:
+        choices = taxonomy_choices()
+        facets = [_facet_group(name, counts[name], filters, choices) for name in FACET_NAMES]
+    return SearchOutcome(total, facets, keys, number)
+
+
+def _compute(
+    terms: list[str],
+    filters: SearchFilters,
+    page: str | None,
+    per_page: int,
+    with_facets: bool,
+    generation: int,
+) -> tuple[int, dict[str, Counter], list[tuple[int, int]], int]:
+    ranked = match_set(terms, generation=generation)
+    document_type = ContentType.objects.get_for_model(get_document_model()).pk
+    candidates: dict[int, int] = {pk: ct for ct, pk in ranked if ct != document_type}
+    documents_count = len(ranked) - len(candidates)
+    grouped_all = _by_type(candidates)
     active = {name: filters.values(name) for name in FACET_NAMES if filters.values(name)}
-    matches = {name: _facet_match(name, values, candidates) for name, values in active.items()}
+    matches = {
+        name: _facet_match(name, values, candidates, grouped_all) for name, values in active.items()
+    }
 
     def narrowed(skip: str | None = None) -> dict[int, int]:
         pages = candidates
@@ -442,28 +510,27 @@ def search(
     wants_documents = not filters.has_page_facets and (
         not filters.type or DOCUMENT_TYPE[0] in filters.type
     )
-    documents_count = _document_entries(entries).count()
     total = len(pages) + (documents_count if wants_documents else 0)
     number = valid_page_number(page, total=total, per_page=per_page)
-    keys = []
-    if total:
-        page_condition = (
-            Q(target_id__in=sorted(pages)) if active else Q(target_id__in=visible.values("pk"))
-        )
-        allowed = _entries().filter(page_condition, content_type_id__in=_page_content_type_ids())
-        if wants_documents:
-            allowed = allowed | _document_entries(_entries())
-        start = (number - 1) * per_page
-        keys = _ranked_keys(terms, allowed, start=start, stop=start + per_page)
-    facets = []
+    start = (number - 1) * per_page
+    keys: list[tuple[int, int]] = []
+    for ct, pk in ranked:
+        if (pk in pages and ct != document_type) or (wants_documents and ct == document_type):
+            if start:
+                start -= 1
+                continue
+            keys.append((ct, pk))
+            if len(keys) == per_page:
+                break
+    counts: dict[str, Counter] = {}
     if with_facets:
-        choices = taxonomy_choices()
         for name in FACET_NAMES:
-            counts = _facet_counts(name, narrowed(skip=name))
+            subset = narrowed(skip=name)
+            grouped = grouped_all if subset is candidates else _by_type(subset)
+            counts[name] = _facet_counts(name, subset, grouped)
             if name == "type" and not filters.has_page_facets and documents_count:
-                counts[DOCUMENT_TYPE[0]] += documents_count
-            facets.append(_facet_group(name, counts, filters, choices))
-    return SearchOutcome(total, facets, keys, number)
+                counts[name][DOCUMENT_TYPE[0]] += documents_count
+    return total, counts, keys, number
 
 
 FACET_LEGENDS = {
@@ -532,10 +599,20 @@ AUTOCOMPLETE_LIMIT = 8
 
 
 def autocomplete(*, query: str) -> list[dict[str, str]]:
-    """Titles starting with the words typed (the last one as a prefix), best first."""
+    """Titles starting with the words typed (the last one as a prefix), best first; kept
+    like the match sets (a box sends the same prefixes again and again)."""
     terms = query_terms(query)
     if not terms:
         return []
+    key = _cache_key("autocomplete", current_generation(), terms)
+    suggestions = django_cache.get(key)
+    if suggestions is None:
+        suggestions = _autocomplete(terms)
+        django_cache.set(key, suggestions, MATCH_SECONDS)
+    return suggestions
+
+
+def _autocomplete(terms: list[str]) -> list[dict[str, str]]:
     page_ids = visible_pages().values("pk")
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery, SearchRank
