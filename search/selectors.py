@@ -26,7 +26,8 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache as django_cache
 from django.db import connection
-from django.db.models import BigIntegerField, Count, F, Model, Q, QuerySet
+from django.db.models import BigIntegerField, Count, F, Field, Lookup, Model, Q, QuerySet
+from django.db.models.fields.related import ForeignObject
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 from wagtail.documents import get_document_model
@@ -262,7 +263,11 @@ def _ranked_all(terms: list[str]) -> list[tuple[int, int]]:
             )
             .order_by("-score", "-target_id")
         )
-        return list(ranked.values_list("content_type_id", "target_id"))
+        # Read through the cursor: Django's per-row converters cost more than the query.
+        sql, params = ranked.values_list("content_type_id", "target_id").query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
     allowed_sql, allowed_params = _entries().filter(allowed).values("pk").query.sql_with_params()
     table = _fts_table()
     sql = (
@@ -321,16 +326,41 @@ def match_set(terms: list[str], *, generation: int) -> list[tuple[int, int]]:
     return ranked
 
 
-def ids_in(field: str, ids: list[int]) -> Q:
-    """`field IN ids` with the ids as one parameter (an array on PostgreSQL, JSON on SQLite):
-    tens of thousands of ids stay one short statement."""
-    from django.db.models.expressions import RawSQL
+class IdsIn(Lookup):
+    """`field__ids_in=[...]`: the ids sent as one parameter, a text literal, which the
+    database reads as an array (PostgreSQL: `= ANY`, an index scan or a hash) or as JSON
+    (SQLite). Tens of thousands of ids stay one short statement: no placeholder each, and no
+    per-element quoting by the driver (psycopg's list adaptation costs milliseconds per
+    thousand ids)."""
 
-    if connection.vendor == "postgresql":
-        return Q(**{f"{field}__in": RawSQL("SELECT unnest(%s::bigint[])", (list(ids),))})
-    if connection.vendor == "sqlite":
-        return Q(**{f"{field}__in": RawSQL("SELECT value FROM json_each(%s)", (json.dumps(ids),))})
-    return Q(**{f"{field}__in": list(ids)})  # pragma: no cover
+    lookup_name = "ids_in"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        ids = self.rhs.ids
+        if connection.vendor == "postgresql":
+            literal = "{" + ",".join(map(str, ids)) + "}"
+            return f"{lhs} = ANY(%s::bigint[])", [*lhs_params, literal]
+        # `lhs` is the column Django compiled; the ids go in as a parameter.
+        sql = f"{lhs} IN (SELECT value FROM json_each(%s))"  # noqa: S608
+        return sql, [*lhs_params, json.dumps(ids)]
+
+
+Field.register_lookup(IdsIn)
+ForeignObject.register_lookup(IdsIn)
+
+
+@dataclass(frozen=True)
+class Ids:
+    """The right-hand side of `ids_in`: not a list, so Django passes it through whole
+    instead of checking every element."""
+
+    ids: tuple[int, ...]
+
+
+def ids_in(field: str, ids: list[int]) -> Q:
+    return Q(**{f"{field}__ids_in": Ids(tuple(int(pk) for pk in ids))})
 
 
 # --- The search ---------------------------------------------------------------------------
