@@ -296,6 +296,8 @@ def _index(standard_type: int, news_type: int) -> None:
     ]
     IndexEntry.objects.bulk_create(entries, batch_size=2000)
     with connection.cursor() as cursor:
+        # The FTS5 table is kept by Wagtail's backend, not by triggers: rebuilt whole.
+        cursor.execute(f"DELETE FROM {IndexEntry._meta.db_table}_fts")  # noqa: S608
         cursor.execute(
             f"INSERT INTO {IndexEntry._meta.db_table}_fts (rowid, autocomplete, title, body) "  # noqa: S608
             f"SELECT id, autocomplete, title, body FROM {IndexEntry._meta.db_table}"
@@ -428,7 +430,7 @@ def main() -> int:
     first = sizes[0]
     if database == "postgres":
         at = 10000 if 10000 in sizes else first
-        for mode in ("cold", "refined"):
+        for mode in ("repeated", "refined", "cold"):
             stats = measured[(at, "eau", mode)]
             targets.append(
                 {
@@ -453,7 +455,9 @@ def main() -> int:
                 )
     else:
         worst = max(
-            stats["max"] for (size, label, mode), stats in measured.items() if size == first
+            stats["max"]
+            for (size, label, mode), stats in measured.items()
+            if size == first and label in QUERIES
         )
         targets.append(
             {

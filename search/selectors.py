@@ -626,6 +626,7 @@ def results_for(keys: list[tuple[int, int]]) -> list[SearchResult]:
 # --- Autocomplete and suggestions ---------------------------------------------------------
 
 AUTOCOMPLETE_LIMIT = 8
+AUTOCOMPLETE_CANDIDATES = 400
 
 
 def autocomplete(*, query: str) -> list[dict[str, str]]:
@@ -651,10 +652,18 @@ def _autocomplete(terms: list[str]) -> list[dict[str, str]]:
         # to_tsquery normalises each word with the configuration and keeps the prefix mark.
         raw = " & ".join(f"{term}:*" for term in terms)
         tsquery = SearchQuery(raw, config=config, search_type="raw")
-        entries = (
+        # A bounded candidate set: a short prefix ("form") starts thousands of titles, and
+        # ranking them all would cost as many rows; the best of the first few hundred are as
+        # good a suggestion, and one more letter narrows the set.
+        candidates = (
             _entries()
             .filter(content_type_id__in=_page_content_type_ids(), target_id__in=page_ids)
             .filter(title=tsquery)
+            .values("pk")[:AUTOCOMPLETE_CANDIDATES]
+        )
+        entries = (
+            _entries()
+            .filter(pk__in=candidates)
             .annotate(score=SearchRank(F("title"), tsquery) * F("title_norm"))
             .order_by("-score", "-target_id")
         )
@@ -721,7 +730,17 @@ def _vocabulary() -> list[str]:
 
 def suggestions(*, query: str) -> dict[str, object]:
     """When nothing is found: a corrected query (each word replaced by its closest known word)
-    and the themes, as other ways in."""
+    and the themes, as other ways in. Kept like the match sets (the closest words are looked
+    for among thousands)."""
+    key = _cache_key("suggestions", current_generation(), query.lower())
+    found = django_cache.get(key)
+    if found is None:
+        found = _suggestions(query)
+        django_cache.set(key, found, MATCH_SECONDS)
+    return found
+
+
+def _suggestions(query: str) -> dict[str, object]:
     words = re.findall(r"\w+", query.lower())[:MAX_TERMS]
     vocabulary = _vocabulary()
     plain = {strip_accents(word): word for word in vocabulary}

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_safe
 from wagtail.contrib.search_promotions.models import Query, SearchPromotion
 
 from . import selectors
-from .forms import SearchForm, querystring
+from .forms import SearchForm, clean_query, querystring
 from .highlight import highlight
 from .ratelimit import over_limit
 
@@ -125,8 +125,8 @@ def autocomplete(request: HttpRequest) -> HttpResponse:
         response = _json({"error": "Trop de requêtes, réessayez dans une minute."}, status=429)
         response["Retry-After"] = str(settings.SEARCH_RATE_WINDOW_SECONDS)
         return response
-    form = SearchForm({"q": request.GET.get("q", "")})
-    query, _filters = form.query_and_filters()
+    # The query only: the search form would build every facet's choices for nothing.
+    query = clean_query(request.GET.get("q", ""))
     suggestions = selectors.autocomplete(query=query) if len(query) >= 2 else []
     response = _json({"query": query, "results": suggestions})
     response["X-Robots-Tag"] = "noindex"
