@@ -305,7 +305,7 @@ def bump_generation() -> None:
         django_cache.set(GENERATION_KEY, 2, timeout=None)
 
 
-def _cache_key(kind: str, generation: int, *parts: object) -> str:
+def cache_key(kind: str, generation: int, *parts: object) -> str:
     raw = repr((connection.vendor, *parts))
     return f"search:{kind}:{generation}:{hashlib.sha256(raw.encode()).hexdigest()}"
 
@@ -314,7 +314,7 @@ def match_set(terms: list[str], *, generation: int) -> list[tuple[int, int]]:
     """The ranked (content type id, object id) pairs of a query, computed once per query and
     generation: counting, filtering by facets and paging then read it instead of running the
     full-text condition again. Stored packed (two integers a match)."""
-    key = _cache_key("matches", generation, terms)
+    key = cache_key("matches", generation, terms)
     packed = django_cache.get(key)
     if packed is not None:
         flat = array("q")
@@ -498,7 +498,7 @@ def search(
     if not terms:
         return SearchOutcome(0, [], [])
     generation = current_generation()
-    key = _cache_key("outcome", generation, terms, filters, _page_key(page), per_page, with_facets)
+    key = cache_key("outcome", generation, terms, filters, _page_key(page), per_page, with_facets)
     cached = django_cache.get(key)
     if cached is None:
         cached = _compute(terms, filters, page, per_page, with_facets, generation)
@@ -635,7 +635,7 @@ def autocomplete(*, query: str) -> list[dict[str, str]]:
     terms = query_terms(query)
     if not terms:
         return []
-    key = _cache_key("autocomplete", current_generation(), terms)
+    key = cache_key("autocomplete", current_generation(), terms)
     suggestions = django_cache.get(key)
     if suggestions is None:
         suggestions = _autocomplete(terms)
@@ -732,7 +732,7 @@ def suggestions(*, query: str) -> dict[str, object]:
     """When nothing is found: a corrected query (each word replaced by its closest known word)
     and the themes, as other ways in. Kept like the match sets (the closest words are looked
     for among thousands)."""
-    key = _cache_key("suggestions", current_generation(), query.lower())
+    key = cache_key("suggestions", current_generation(), query.lower())
     found = django_cache.get(key)
     if found is None:
         found = _suggestions(query)

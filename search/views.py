@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -67,10 +68,7 @@ def search(request: HttpRequest) -> HttpResponse:
         )
         paginator = Paginator(_Counted(outcome.total), RESULTS_PER_PAGE)
         number = outcome.page_number
-        keys = outcome.keys
-        results = selectors.results_for(keys)
-        for result in results:
-            result.highlighted = highlight(result.summary, query)
+        results = _results(query, outcome.keys)
         page_obj = paginator.page(number)
         page_obj.object_list = results
         context.update(
@@ -90,6 +88,19 @@ def search(request: HttpRequest) -> HttpResponse:
     response["X-Robots-Tag"] = "noindex"
     patch_cache_control(response, private=True, max_age=0)
     return response
+
+
+def _results(query: str, keys: list[tuple[int, int]]) -> list[selectors.SearchResult]:
+    """The results of one page, highlighted; kept like the match set they come from."""
+    key = selectors.cache_key("results", selectors.current_generation(), query, keys)
+    results = cache.get(key)
+    if results is None:
+        results = selectors.results_for(keys)
+        for result in results:
+            result.highlighted = highlight(result.summary, query)
+            result.page = None  # the template reads the fields above only
+        cache.set(key, results, selectors.MATCH_SECONDS)
+    return results
 
 
 def _active_filters(query: str, filters, facets: list[dict]) -> list[dict[str, str]]:
