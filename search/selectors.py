@@ -1,12 +1,25 @@
 """The queries behind the site search: one ranked query over live public pages and public
 documents, facets with counts, autocomplete and suggestions.
 
-Why not `Page.objects.search()`: the stock database backend concatenates the title and body
+Why not `Page.objects.search()`: Wagtail's database backend concatenates the title and body
 vectors before matching on PostgreSQL (so no GIN index serves the query and the cost grows with
-the whole index), and on SQLite ranks with a correlated subquery re-run for every match. Here
-the text condition hits the index directly (`title @@ q OR body @@ q`, two GIN indexes, on
-PostgreSQL; one FTS5 `MATCH` with `bm25()` on SQLite), and every filter and facet is a
-subquery on page ids. The index itself is still built and kept up to date by Wagtail."""
+the whole index), and on SQLite ranks with a correlated subquery re-run for every match; its
+facets would re-run the full-text condition once per facet. The fix belongs in that backend;
+it is made here, in our code:
+
+- the text condition hits the index directly (`title @@ q OR body @@ q`, two GIN indexes, on
+  PostgreSQL; one FTS5 `MATCH` with `bm25()` on SQLite);
+- one pass a query: the visible matching pages and documents, ranked, read once and kept two
+  minutes as the query's match set (dropped at once when pages or documents change); totals,
+  facets, facet filters and every results page are computed from it, the matched ids sent to
+  the relation tables as one array parameter, never by running the text condition again;
+- what a request shows (counts, keys, highlighted results) is kept as long, so the same search
+  asked again costs cache reads.
+
+A query nobody asked for in the last two minutes still pays one pass over its matching index
+rows (linear in the number of matches: a word found in most pages is counted exactly); every
+refinement and repetition of it then costs the same whatever the size of the index. The index
+itself is still built and kept up to date by Wagtail."""
 
 from __future__ import annotations
 
