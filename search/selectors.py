@@ -17,9 +17,10 @@ it is made here, in our code:
   asked again costs cache reads.
 
 A query nobody asked for in the last two minutes still pays one pass over its matching index
-rows (linear in the number of matches: a word found in most pages is counted exactly); every
-refinement and repetition of it then costs the same whatever the size of the index. The index
-itself is still built and kept up to date by Wagtail."""
+rows (linear in the number of matches: a word found in most pages is counted exactly); a
+refinement (another facet or page) skips the text condition but still counts over the match
+set; the same request again costs the same whatever the size of the index. The index itself is
+still built and kept up to date by Wagtail."""
 
 from __future__ import annotations
 
