@@ -543,14 +543,19 @@ def _compute(
         name: _facet_match(name, values, candidates, grouped_all) for name, values in active.items()
     }
 
-    def narrowed(skip: str | None = None) -> dict[int, int]:
+    def narrowing(skip: str | None) -> dict[int, int]:
         pages = candidates
         for name, matched in matches.items():
             if name != skip:
                 pages = {pk: ct for pk, ct in pages.items() if pk in matched}
         return pages
 
-    pages = narrowed()
+    pages = narrowing(None)
+
+    def narrowed(skip: str) -> dict[int, int]:
+        # Skipping a facet that is not active narrows like all of them: computed once.
+        return narrowing(skip) if skip in matches else pages
+
     wants_documents = not filters.has_page_facets and (
         not filters.type or DOCUMENT_TYPE[0] in filters.type
     )
@@ -568,13 +573,35 @@ def _compute(
                 break
     counts: dict[str, Counter] = {}
     if with_facets:
+        grouped_pages = grouped_all if pages is candidates else _by_type(pages)
         for name in FACET_NAMES:
-            subset = narrowed(skip=name)
-            grouped = grouped_all if subset is candidates else _by_type(subset)
-            counts[name] = _facet_counts(name, subset, grouped)
+            subset = narrowed(name)
+            if subset is candidates:
+                # The facet counted over the whole match set: the same for every refinement
+                # on this facet alone, kept with the match set.
+                counts[name] = _whole_set_counts(name, terms, generation, candidates, grouped_all)
+            else:
+                grouped = grouped_pages if subset is pages else _by_type(subset)
+                counts[name] = _facet_counts(name, subset, grouped)
             if name == "type" and not filters.has_page_facets and documents_count:
+                counts[name] = counts[name].copy()
                 counts[name][DOCUMENT_TYPE[0]] += documents_count
     return total, counts, keys, number
+
+
+def _whole_set_counts(
+    name: str,
+    terms: list[str],
+    generation: int,
+    candidates: dict[int, int],
+    grouped: dict[int, list[int]],
+) -> Counter:
+    key = cache_key("counts", generation, terms, name)
+    counts = django_cache.get(key)
+    if counts is None:
+        counts = _facet_counts(name, candidates, grouped)
+        django_cache.set(key, counts, MATCH_SECONDS)
+    return counts
 
 
 FACET_LEGENDS = {
