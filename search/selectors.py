@@ -340,6 +340,32 @@ def match_set(terms: list[str], *, generation: int) -> list[tuple[int, int]]:
     return ranked
 
 
+def match_groups(
+    terms: list[str], ranked: list[tuple[int, int]], *, generation: int
+) -> dict[int, list[int]]:
+    """The match set's page ids by content type (documents left out), kept beside it: every
+    refinement needs them and regrouping tens of thousands of ids costs more than reading
+    them back."""
+    key = cache_key("groups", generation, terms)
+    packed = django_cache.get(key)
+    if packed is not None:
+        grouped = {}
+        for ct, raw in packed.items():
+            ids = array("q")
+            ids.frombytes(raw)
+            grouped[ct] = ids.tolist()
+        return grouped
+    document_type = ContentType.objects.get_for_model(get_document_model()).pk
+    grouped: dict[int, list[int]] = {}
+    for ct, pk in ranked:
+        if ct != document_type:
+            grouped.setdefault(ct, []).append(pk)
+    django_cache.set(
+        key, {ct: array("q", ids).tobytes() for ct, ids in grouped.items()}, MATCH_SECONDS
+    )
+    return grouped
+
+
 class IdsIn(Lookup):
     """`field__ids_in=[...]`: the ids sent as one parameter, a text literal, which the
     database reads as an array (PostgreSQL: `= ANY`, an index scan or a hash) or as JSON
@@ -374,7 +400,7 @@ class Ids:
 
 
 def ids_in(field: str, ids: list[int]) -> Q:
-    return Q(**{f"{field}__ids_in": Ids(tuple(int(pk) for pk in ids))})
+    return Q(**{f"{field}__ids_in": Ids(tuple(map(int, ids)))})
 
 
 # --- The search ---------------------------------------------------------------------------
@@ -535,9 +561,11 @@ def _compute(
 ) -> tuple[int, dict[str, Counter], list[tuple[int, int]], int]:
     ranked = match_set(terms, generation=generation)
     document_type = ContentType.objects.get_for_model(get_document_model()).pk
-    candidates: dict[int, int] = {pk: ct for ct, pk in ranked if ct != document_type}
+    grouped_all = match_groups(terms, ranked, generation=generation)
+    candidates: dict[int, int] = {}
+    for ct, ids in grouped_all.items():
+        candidates.update(dict.fromkeys(ids, ct))
     documents_count = len(ranked) - len(candidates)
-    grouped_all = _by_type(candidates)
     active = {name: filters.values(name) for name in FACET_NAMES if filters.values(name)}
     matches = {
         name: _facet_match(name, values, candidates, grouped_all) for name, values in active.items()
