@@ -105,6 +105,7 @@ SUITES = [
     Suite("agenda", "agenda", "postgres"),
     Suite("search", "search_scale", "postgres", ("--sizes", "10000,40000")),
     Suite("search", "search_scale", "sqlite", ("--sizes", "5000")),
+    Suite("search", "editorial", "postgres"),
 ]
 PARTS = ("pages", *dict.fromkeys(suite.part for suite in SUITES))
 SUITE_TIMEOUT = 1800

@@ -26,6 +26,7 @@ from wagtail.models import Collection, Page
 
 from directory.models import College, Country, SustainableDevelopmentGoal, Theme
 from home.demo_content import (
+    EDITORS_GROUP,
     DemoRun,
     Kind,
     PageSpec,
@@ -1081,9 +1082,31 @@ def editorial_step(run: DemoRun) -> str:
     )
 
 
+def search_promotions_step(run: DemoRun) -> str:
+    """The editors manage the promoted search results and read the popular queries report
+    (search/wagtail_hooks.py opens it to whoever manages the promotions)."""
+    from django.contrib.auth.models import Group, Permission
+
+    group = Group.objects.filter(name=EDITORS_GROUP).first()
+    if group is None:
+        return "pas de groupe « Éditeurs »"
+    wanted = Permission.objects.filter(
+        content_type__app_label="wagtailsearchpromotions",
+        codename__in=["add_searchpromotion", "change_searchpromotion", "delete_searchpromotion"],
+    )
+    missing = wanted.exclude(group=group)
+    added = missing.count()
+    group.permissions.add(*missing)
+    return f"{added} permissions ajoutées" if added else "déjà en place"
+
+
 def register() -> None:
     # After the directory (50): group pages list member actors; before the navigation (85),
     # so the five listings marked "show in menus" reach the header.
     register_step(order=60, label="Actualités, appels à projets, offres, ressources et groupes")(
         editorial_step
+    )
+    # After the accounts (90), which create the editors' group.
+    register_step(order=95, label="Résultats de recherche promus : droits des éditeurs")(
+        search_promotions_step
     )

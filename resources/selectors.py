@@ -309,8 +309,8 @@ def group_related_content(*, group: GroupPage) -> dict[str, Any]:
 
 
 def actor_news_and_offers(*, actor: ActorPage) -> dict[str, list]:
-    """A member's own news and offers, for its space (not used by directory: the template
-    tag `actor_publications` reads it)."""
+    """An actor's own news and offers (live, public, the six latest of each), shown on its
+    page by the template tag `actor_publications` (the directory never imports this app)."""
     return {
         "news": list(cards(NewsPage.objects.child_of(actor).live().public(), listing="news")[:6]),
         "offers": list(

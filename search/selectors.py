@@ -1,28 +1,47 @@
 """The queries behind the site search: one ranked query over live public pages and public
 documents, facets with counts, autocomplete and suggestions.
 
-Why not `Page.objects.search()`: the stock database backend concatenates the title and body
+Why not `Page.objects.search()`: Wagtail's database backend concatenates the title and body
 vectors before matching on PostgreSQL (so no GIN index serves the query and the cost grows with
-the whole index), and on SQLite ranks with a correlated subquery re-run for every match. Here
-the text condition hits the index directly (`title @@ q OR body @@ q`, two GIN indexes, on
-PostgreSQL; one FTS5 `MATCH` with `bm25()` on SQLite), and every filter and facet is a
-subquery on page ids. The index itself is still built and kept up to date by Wagtail."""
+the whole index), and on SQLite ranks with a correlated subquery re-run for every match; its
+facets would re-run the full-text condition once per facet. The fix belongs in that backend;
+it is made here, in our code:
+
+- the text condition hits the index directly (`title @@ q OR body @@ q`, two GIN indexes, on
+  PostgreSQL; one FTS5 `MATCH` with `bm25()` on SQLite);
+- one pass a query: the visible matching pages and documents, ranked, read once and kept two
+  minutes as the query's match set (dropped at once when pages or documents change); totals,
+  facets, facet filters and every results page are computed from it, the matched ids sent to
+  the relation tables as one array parameter, never by running the text condition again;
+- what a request shows (counts, keys, highlighted results) is kept as long, so the same search
+  asked again costs cache reads.
+
+A query nobody asked for in the last two minutes still pays one pass over its matching index
+rows (linear in the number of matches: a word found in most pages is counted exactly); a
+refinement (another facet or page) skips the text condition but still counts over the match
+set; the same request again costs the same whatever the size of the index. The index itself is
+still built and kept up to date by Wagtail."""
 
 from __future__ import annotations
 
 import difflib
+import hashlib
+import json
 import re
 import unicodedata
+from array import array
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
+from itertools import chain
 
 from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache as django_cache
 from django.db import connection
-from django.db.models import BigIntegerField, Count, F, Model, Q, QuerySet
+from django.db.models import BigIntegerField, Count, F, Field, Lookup, Model, Q, QuerySet
+from django.db.models.fields.related import ForeignObject
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 from wagtail.documents import get_document_model
@@ -237,66 +256,151 @@ def _fts_expression(terms: list[str], *, columns: str = "{title body}") -> str:
     return f"{columns} : ({quoted})"
 
 
-def matching_entries(terms: list[str]) -> QuerySet:
-    """Index entries whose title or body matches every term."""
-    if connection.vendor == "postgresql":
-        query = _postgres_query(terms)
-        return _entries().filter(Q(title=query) | Q(body=query))
-    if connection.vendor == "sqlite":
-        from django.db.models.expressions import RawSQL
-
-        # The table name is ours; the user's text goes in as a parameter.
-        rowids = RawSQL(  # noqa: S611
-            f"SELECT rowid FROM {_fts_table()} WHERE {_fts_table()} MATCH %s",  # noqa: S608
-            (_fts_expression(terms),),
-        )
-        return _entries().filter(pk__in=rowids)
-    # Other databases: Wagtail's own backend, slower but correct.
-    ids = Page.objects.search(" ".join(terms)).get_queryset().values("pk")  # pragma: no cover
-    return _entries().filter(object_id__in=ids)  # pragma: no cover
-
-
-def _matched_page_ids(entries: QuerySet) -> QuerySet:
-    return entries.filter(content_type_id__in=_page_content_type_ids()).values("target_id")
-
-
-def _document_entries(entries: QuerySet) -> QuerySet:
-    document_type = ContentType.objects.get_for_model(get_document_model())
-    return entries.filter(
-        content_type=document_type, target_id__in=visible_documents().values("pk")
-    )
-
-
-def _ranked_keys(
-    terms: list[str], allowed: QuerySet, *, start: int, stop: int
-) -> list[tuple[int, int]]:
-    """(content type id, object id) of the allowed entries, best first, for one page."""
+def _ranked_all(terms: list[str]) -> list[tuple[int, int]]:
+    """(content type id, object id) of every visible page and document matching the terms,
+    best first: one query, one pass over the matching index rows."""
+    document_type = ContentType.objects.get_for_model(get_document_model()).pk
+    allowed = Q(
+        content_type_id__in=_page_content_type_ids(), target_id__in=visible_pages().values("pk")
+    ) | Q(content_type_id=document_type, target_id__in=visible_documents().values("pk"))
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchRank
 
         query = _postgres_query(terms)
         ranked = (
             _entries()
-            .filter(pk__in=allowed.values("pk"))
             .filter(Q(title=query) | Q(body=query))
+            .filter(allowed)
             .annotate(
                 score=SearchRank(F("title"), query) * F("title_norm") * 2
                 + SearchRank(F("body"), query)
             )
             .order_by("-score", "-target_id")
         )
-        return list(ranked.values_list("content_type_id", "target_id")[start:stop])
-    allowed_sql, allowed_params = allowed.values("pk").query.sql_with_params()
+        # Read through the cursor: Django's per-row converters cost more than the query.
+        sql, params = ranked.values_list("content_type_id", "target_id").query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+    allowed_sql, allowed_params = _entries().filter(allowed).values("pk").query.sql_with_params()
     table = _fts_table()
     sql = (
         f"SELECT e.content_type_id, CAST(e.object_id AS INTEGER) "  # noqa: S608
         f"FROM {table} JOIN {IndexEntry._meta.db_table} e ON e.id = {table}.rowid "
         f"WHERE {table} MATCH %s AND e.id IN ({allowed_sql}) "
-        f"ORDER BY bm25({table}, 0.0, 1.0, 4.0), e.id DESC LIMIT %s OFFSET %s"
+        f"ORDER BY bm25({table}, 0.0, 1.0, 4.0), e.id DESC"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [_fts_expression(terms), *allowed_params, stop - start, start])
+        cursor.execute(sql, [_fts_expression(terms), *allowed_params])
         return [(int(ct), int(pk)) for ct, pk in cursor.fetchall()]
+
+
+# --- Cached match sets --------------------------------------------------------------------
+
+# A query's ranked match set and its outcomes (one per filters and page) are kept this long,
+# and dropped at once when pages or documents change (the search generation, bumped by
+# search/signal_handlers.py).
+MATCH_SECONDS = 120
+GENERATION_KEY = "search:generation"
+
+
+def current_generation() -> int:
+    value = django_cache.get(GENERATION_KEY)
+    if value is None:
+        django_cache.add(GENERATION_KEY, 1, timeout=None)
+        value = django_cache.get(GENERATION_KEY, 1)
+    return int(value)
+
+
+def bump_generation() -> None:
+    try:
+        django_cache.incr(GENERATION_KEY)
+    except ValueError:
+        django_cache.set(GENERATION_KEY, 2, timeout=None)
+
+
+def cache_key(kind: str, generation: int, *parts: object) -> str:
+    raw = repr((connection.vendor, *parts))
+    return f"search:{kind}:{generation}:{hashlib.sha256(raw.encode()).hexdigest()}"
+
+
+def match_set(terms: list[str], *, generation: int) -> list[tuple[int, int]]:
+    """The ranked (content type id, object id) pairs of a query, computed once per query and
+    generation: counting, filtering by facets and paging then read it instead of running the
+    full-text condition again. Stored packed (two integers a match)."""
+    key = cache_key("matches", generation, terms)
+    packed = django_cache.get(key)
+    if packed is not None:
+        flat = array("q")
+        flat.frombytes(packed)
+        return list(zip(flat[0::2], flat[1::2], strict=True))
+    ranked = _ranked_all(terms)
+    flat = array("q", chain.from_iterable(ranked))
+    django_cache.set(key, flat.tobytes(), MATCH_SECONDS)
+    return ranked
+
+
+def match_groups(
+    terms: list[str], ranked: list[tuple[int, int]], *, generation: int
+) -> dict[int, list[int]]:
+    """The match set's page ids by content type (documents left out), kept beside it: every
+    refinement needs them and regrouping tens of thousands of ids costs more than reading
+    them back."""
+    key = cache_key("groups", generation, terms)
+    packed = django_cache.get(key)
+    if packed is not None:
+        grouped = {}
+        for ct, raw in packed.items():
+            ids = array("q")
+            ids.frombytes(raw)
+            grouped[ct] = ids.tolist()
+        return grouped
+    document_type = ContentType.objects.get_for_model(get_document_model()).pk
+    grouped: dict[int, list[int]] = {}
+    for ct, pk in ranked:
+        if ct != document_type:
+            grouped.setdefault(ct, []).append(pk)
+    django_cache.set(
+        key, {ct: array("q", ids).tobytes() for ct, ids in grouped.items()}, MATCH_SECONDS
+    )
+    return grouped
+
+
+class IdsIn(Lookup):
+    """`field__ids_in=[...]`: the ids sent as one parameter, a text literal, which the
+    database reads as an array (PostgreSQL: `= ANY`, an index scan or a hash) or as JSON
+    (SQLite). Tens of thousands of ids stay one short statement: no placeholder each, and no
+    per-element quoting by the driver (psycopg's list adaptation costs milliseconds per
+    thousand ids)."""
+
+    lookup_name = "ids_in"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        ids = self.rhs.ids
+        if connection.vendor == "postgresql":
+            literal = "{" + ",".join(map(str, ids)) + "}"
+            return f"{lhs} = ANY(%s::bigint[])", [*lhs_params, literal]
+        # `lhs` is the column Django compiled; the ids go in as a parameter.
+        sql = f"{lhs} IN (SELECT value FROM json_each(%s))"  # noqa: S608
+        return sql, [*lhs_params, json.dumps(ids)]
+
+
+Field.register_lookup(IdsIn)
+ForeignObject.register_lookup(IdsIn)
+
+
+@dataclass(frozen=True)
+class Ids:
+    """The right-hand side of `ids_in`: not a list, so Django passes it through whole
+    instead of checking every element."""
+
+    ids: tuple[int, ...]
+
+
+def ids_in(field: str, ids: list[int]) -> Q:
+    return Q(**{f"{field}__ids_in": Ids(tuple(map(int, ids)))})
 
 
 # --- The search ---------------------------------------------------------------------------
@@ -344,49 +448,55 @@ def _content_type_of(model: type[Model]) -> int:
     return ContentType.objects.get_for_model(model).pk
 
 
-def _ids_of(pages: dict[int, int], model: type[Model]) -> list[int]:
-    content_type_id = _content_type_of(model)
-    return [pk for pk, ct in pages.items() if ct == content_type_id]
+def _by_type(pages: dict[int, int]) -> dict[int, list[int]]:
+    """Content type id → the ids of `pages` (id → content type id) of that type."""
+    grouped: dict[int, list[int]] = {}
+    for pk, ct in pages.items():
+        grouped.setdefault(ct, []).append(pk)
+    return grouped
 
 
-def _facet_match(name: str, values: tuple[str, ...], pages: dict[int, int]) -> set[int]:
+def _facet_match(
+    name: str, values: tuple[str, ...], pages: dict[int, int], grouped: dict[int, list[int]]
+) -> set[int]:
     """The pages (id → content type id) that have one of `values` for facet `name`."""
     if name == "type":
         mapping = _type_of_content_type()
         return {pk for pk, ct in pages.items() if mapping.get(ct, PAGE_TYPE[0]) in values}
     matched: set[int] = set()
     for relation in facet_relations()[name]:
-        ids = _ids_of(pages, relation.model)
+        ids = grouped.get(_content_type_of(relation.model))
         if not ids:
             continue
         if relation.through is None:
             rows = relation.model.objects.filter(
-                pk__in=ids, **{f"{relation.path}__in": values}
+                ids_in("pk", ids), **{f"{relation.path}__in": values}
             ).values_list("pk", flat=True)
         else:
             rows = relation.through.objects.filter(
-                **{f"{relation.owner}__in": ids, f"{relation.path}__in": values}
+                ids_in(relation.owner, ids), **{f"{relation.path}__in": values}
             ).values_list(relation.owner, flat=True)
         matched.update(rows)
     return matched
 
 
-def _facet_counts(name: str, pages: dict[int, int]) -> Counter[str]:
+def _facet_counts(name: str, pages: dict[int, int], grouped: dict[int, list[int]]) -> Counter:
     counts: Counter[str] = Counter()
     if name == "type":
         mapping = _type_of_content_type()
-        counts.update(mapping.get(ct, PAGE_TYPE[0]) for ct in pages.values())
+        for ct, ids in grouped.items():
+            counts[mapping.get(ct, PAGE_TYPE[0])] += len(ids)
         return counts
     subqueries = []
     for relation in facet_relations()[name]:
-        ids = _ids_of(pages, relation.model)
+        ids = grouped.get(_content_type_of(relation.model))
         if not ids:
             continue
         if relation.through is None:
-            rows = relation.model.objects.filter(pk__in=ids).order_by().values_list(relation.path)
-            subqueries.append(rows.annotate(n=Count("pk")))
+            rows = relation.model.objects.filter(ids_in("pk", ids))
+            subqueries.append(rows.order_by().values_list(relation.path).annotate(n=Count("pk")))
         else:
-            rows = relation.through.objects.filter(**{f"{relation.owner}__in": ids})
+            rows = relation.through.objects.filter(ids_in(relation.owner, ids))
             subqueries.append(
                 rows.order_by()
                 .values_list(relation.path)
@@ -405,6 +515,10 @@ def _facet_counts(name: str, pages: dict[int, int]) -> Counter[str]:
     return counts
 
 
+def _page_key(raw: str | None) -> str:
+    return str(raw or "1").strip()[:9]
+
+
 def search(
     *,
     query: str,
@@ -416,54 +530,106 @@ def search(
     """The total, the facets (each counted with the query and the other facets) and the
     ranked keys of the asked results page.
 
-    The matching pages (id and type) are read once; facets filter and count them with one
-    query per facet on the relation tables, restricted to those ids."""
+    The query's ranked match set is computed once (one pass over the matching index rows)
+    and kept briefly; facets filter and count its pages with one query per facet on the
+    relation tables, the ids passed as one parameter. The outcome itself is kept as long,
+    so the same search asked again costs a cache read."""
     terms = query_terms(query)
     if not terms:
         return SearchOutcome(0, [], [])
-    entries = matching_entries(terms)
-    visible = visible_pages()
-    candidates: dict[int, int] = dict(
-        visible.filter(pk__in=_matched_page_ids(entries))
-        .order_by()
-        .values_list("pk", "content_type_id")
-    )
-    active = {name: filters.values(name) for name in FACET_NAMES if filters.values(name)}
-    matches = {name: _facet_match(name, values, candidates) for name, values in active.items()}
+    generation = current_generation()
+    key = cache_key("outcome", generation, terms, filters, _page_key(page), per_page, with_facets)
+    cached = django_cache.get(key)
+    if cached is None:
+        cached = _compute(terms, filters, page, per_page, with_facets, generation)
+        django_cache.set(key, cached, MATCH_SECONDS)
+    total, counts, keys, number = cached
+    facets = []
+    if with_facets:
+        choices = taxonomy_choices()
+        facets = [_facet_group(name, counts[name], filters, choices) for name in FACET_NAMES]
+    return SearchOutcome(total, facets, keys, number)
 
-    def narrowed(skip: str | None = None) -> dict[int, int]:
+
+def _compute(
+    terms: list[str],
+    filters: SearchFilters,
+    page: str | None,
+    per_page: int,
+    with_facets: bool,
+    generation: int,
+) -> tuple[int, dict[str, Counter], list[tuple[int, int]], int]:
+    ranked = match_set(terms, generation=generation)
+    document_type = ContentType.objects.get_for_model(get_document_model()).pk
+    grouped_all = match_groups(terms, ranked, generation=generation)
+    candidates: dict[int, int] = {}
+    for ct, ids in grouped_all.items():
+        candidates.update(dict.fromkeys(ids, ct))
+    documents_count = len(ranked) - len(candidates)
+    active = {name: filters.values(name) for name in FACET_NAMES if filters.values(name)}
+    matches = {
+        name: _facet_match(name, values, candidates, grouped_all) for name, values in active.items()
+    }
+
+    def narrowing(skip: str | None) -> dict[int, int]:
         pages = candidates
         for name, matched in matches.items():
             if name != skip:
                 pages = {pk: ct for pk, ct in pages.items() if pk in matched}
         return pages
 
-    pages = narrowed()
+    pages = narrowing(None)
+
+    def narrowed(skip: str) -> dict[int, int]:
+        # Skipping a facet that is not active narrows like all of them: computed once.
+        return narrowing(skip) if skip in matches else pages
+
     wants_documents = not filters.has_page_facets and (
         not filters.type or DOCUMENT_TYPE[0] in filters.type
     )
-    documents_count = _document_entries(entries).count()
     total = len(pages) + (documents_count if wants_documents else 0)
     number = valid_page_number(page, total=total, per_page=per_page)
-    keys = []
-    if total:
-        page_condition = (
-            Q(target_id__in=sorted(pages)) if active else Q(target_id__in=visible.values("pk"))
-        )
-        allowed = _entries().filter(page_condition, content_type_id__in=_page_content_type_ids())
-        if wants_documents:
-            allowed = allowed | _document_entries(_entries())
-        start = (number - 1) * per_page
-        keys = _ranked_keys(terms, allowed, start=start, stop=start + per_page)
-    facets = []
+    start = (number - 1) * per_page
+    keys: list[tuple[int, int]] = []
+    for ct, pk in ranked:
+        if (pk in pages and ct != document_type) or (wants_documents and ct == document_type):
+            if start:
+                start -= 1
+                continue
+            keys.append((ct, pk))
+            if len(keys) == per_page:
+                break
+    counts: dict[str, Counter] = {}
     if with_facets:
-        choices = taxonomy_choices()
+        grouped_pages = grouped_all if pages is candidates else _by_type(pages)
         for name in FACET_NAMES:
-            counts = _facet_counts(name, narrowed(skip=name))
+            subset = narrowed(name)
+            if subset is candidates:
+                # The facet counted over the whole match set: the same for every refinement
+                # on this facet alone, kept with the match set.
+                counts[name] = _whole_set_counts(name, terms, generation, candidates, grouped_all)
+            else:
+                grouped = grouped_pages if subset is pages else _by_type(subset)
+                counts[name] = _facet_counts(name, subset, grouped)
             if name == "type" and not filters.has_page_facets and documents_count:
-                counts[DOCUMENT_TYPE[0]] += documents_count
-            facets.append(_facet_group(name, counts, filters, choices))
-    return SearchOutcome(total, facets, keys, number)
+                counts[name] = counts[name].copy()
+                counts[name][DOCUMENT_TYPE[0]] += documents_count
+    return total, counts, keys, number
+
+
+def _whole_set_counts(
+    name: str,
+    terms: list[str],
+    generation: int,
+    candidates: dict[int, int],
+    grouped: dict[int, list[int]],
+) -> Counter:
+    key = cache_key("counts", generation, terms, name)
+    counts = django_cache.get(key)
+    if counts is None:
+        counts = _facet_counts(name, candidates, grouped)
+        django_cache.set(key, counts, MATCH_SECONDS)
+    return counts
 
 
 FACET_LEGENDS = {
@@ -529,13 +695,24 @@ def results_for(keys: list[tuple[int, int]]) -> list[SearchResult]:
 # --- Autocomplete and suggestions ---------------------------------------------------------
 
 AUTOCOMPLETE_LIMIT = 8
+AUTOCOMPLETE_CANDIDATES = 400
 
 
 def autocomplete(*, query: str) -> list[dict[str, str]]:
-    """Titles starting with the words typed (the last one as a prefix), best first."""
+    """Titles starting with the words typed (the last one as a prefix), best first; kept
+    like the match sets (a box sends the same prefixes again and again)."""
     terms = query_terms(query)
     if not terms:
         return []
+    key = cache_key("autocomplete", current_generation(), terms)
+    suggestions = django_cache.get(key)
+    if suggestions is None:
+        suggestions = _autocomplete(terms)
+        django_cache.set(key, suggestions, MATCH_SECONDS)
+    return suggestions
+
+
+def _autocomplete(terms: list[str]) -> list[dict[str, str]]:
     page_ids = visible_pages().values("pk")
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery, SearchRank
@@ -544,10 +721,18 @@ def autocomplete(*, query: str) -> list[dict[str, str]]:
         # to_tsquery normalises each word with the configuration and keeps the prefix mark.
         raw = " & ".join(f"{term}:*" for term in terms)
         tsquery = SearchQuery(raw, config=config, search_type="raw")
-        entries = (
+        # A bounded candidate set: a short prefix ("form") starts thousands of titles, and
+        # ranking them all would cost as many rows; the best of the first few hundred are as
+        # good a suggestion, and one more letter narrows the set.
+        candidates = (
             _entries()
             .filter(content_type_id__in=_page_content_type_ids(), target_id__in=page_ids)
             .filter(title=tsquery)
+            .values("pk")[:AUTOCOMPLETE_CANDIDATES]
+        )
+        entries = (
+            _entries()
+            .filter(pk__in=candidates)
             .annotate(score=SearchRank(F("title"), tsquery) * F("title_norm"))
             .order_by("-score", "-target_id")
         )
@@ -614,7 +799,17 @@ def _vocabulary() -> list[str]:
 
 def suggestions(*, query: str) -> dict[str, object]:
     """When nothing is found: a corrected query (each word replaced by its closest known word)
-    and the themes, as other ways in."""
+    and the themes, as other ways in. Kept like the match sets (the closest words are looked
+    for among thousands)."""
+    key = cache_key("suggestions", current_generation(), query.lower())
+    found = django_cache.get(key)
+    if found is None:
+        found = _suggestions(query)
+        django_cache.set(key, found, MATCH_SECONDS)
+    return found
+
+
+def _suggestions(query: str) -> dict[str, object]:
     words = re.findall(r"\w+", query.lower())[:MAX_TERMS]
     vocabulary = _vocabulary()
     plain = {strip_accents(word): word for word in vocabulary}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_safe
 from wagtail.contrib.search_promotions.models import Query, SearchPromotion
 
 from . import selectors
-from .forms import SearchForm, querystring
+from .forms import SearchForm, clean_query, querystring
 from .highlight import highlight
 from .ratelimit import over_limit
 
@@ -67,10 +68,7 @@ def search(request: HttpRequest) -> HttpResponse:
         )
         paginator = Paginator(_Counted(outcome.total), RESULTS_PER_PAGE)
         number = outcome.page_number
-        keys = outcome.keys
-        results = selectors.results_for(keys)
-        for result in results:
-            result.highlighted = highlight(result.summary, query)
+        results = _results(query, outcome.keys)
         page_obj = paginator.page(number)
         page_obj.object_list = results
         context.update(
@@ -90,6 +88,19 @@ def search(request: HttpRequest) -> HttpResponse:
     response["X-Robots-Tag"] = "noindex"
     patch_cache_control(response, private=True, max_age=0)
     return response
+
+
+def _results(query: str, keys: list[tuple[int, int]]) -> list[selectors.SearchResult]:
+    """The results of one page, highlighted; kept like the match set they come from."""
+    key = selectors.cache_key("results", selectors.current_generation(), query, keys)
+    results = cache.get(key)
+    if results is None:
+        results = selectors.results_for(keys)
+        for result in results:
+            result.highlighted = highlight(result.summary, query)
+            result.page = None  # the template reads the fields above only
+        cache.set(key, results, selectors.MATCH_SECONDS)
+    return results
 
 
 def _active_filters(query: str, filters, facets: list[dict]) -> list[dict[str, str]]:
@@ -125,8 +136,8 @@ def autocomplete(request: HttpRequest) -> HttpResponse:
         response = _json({"error": "Trop de requêtes, réessayez dans une minute."}, status=429)
         response["Retry-After"] = str(settings.SEARCH_RATE_WINDOW_SECONDS)
         return response
-    form = SearchForm({"q": request.GET.get("q", "")})
-    query, _filters = form.query_and_filters()
+    # The query only: the search form would build every facet's choices for nothing.
+    query = clean_query(request.GET.get("q", ""))
     suggestions = selectors.autocomplete(query=query) if len(query) >= 2 else []
     response = _json({"query": query, "results": suggestions})
     response["X-Robots-Tag"] = "noindex"

@@ -113,3 +113,10 @@ latest_news = register.simple_tag(_tag("news"), name="latest_news")
 open_calls = register.simple_tag(_tag("calls"), name="open_calls")
 latest_offers = register.simple_tag(_tag("offers"), name="latest_offers")
 featured_resources = register.simple_tag(_tag("resources"), name="featured_resources")
+
+
+@register.inclusion_tag("resources/includes/actor_publications.html")
+def actor_publications(actor) -> dict:
+    """An actor page's own news and offers (the pages under it), for the directory's actor
+    template: `{% load resources_tags %}{% actor_publications actor=page %}`."""
+    return {"actor": actor, **selectors.actor_news_and_offers(actor=actor)}

@@ -82,3 +82,23 @@ def test_demo_builds_the_editorial_content_once(client, monkeypatch):
     assert "(rien à changer)" in second
     assert "0 document créé" in second
     assert NewsPage.objects.count() == 30
+
+
+@pytest.mark.django_db
+def test_demo_lets_editors_manage_promotions_and_read_popular_queries(client, monkeypatch):
+    from django.contrib.auth import get_user_model
+    from wagtail.contrib.search_promotions.models import Query
+
+    monkeypatch.setenv("DEMO_PASSWORD", "mot-de-passe-de-demo")
+    monkeypatch.setattr(home_demo_content, "STEPS", list(home_demo_content.STEPS))
+    register()
+    assert "droits des éditeurs" in load_demo()
+    Query.get("eau potable").add_hit()
+    editor = get_user_model().objects.get(username="editeur")
+    client.force_login(editor)
+    assert client.get("/admin/searchpicks/").status_code == HTTPStatus.OK
+    assert client.get("/admin/searchpicks/add/").status_code == HTTPStatus.OK
+    report = client.get("/admin/rapports/recherches-frequentes/")
+    assert report.status_code == HTTPStatus.OK
+    assert "eau potable" in report.content.decode()
+    assert "/admin/rapports/recherches-frequentes/" in client.get("/admin/").content.decode()

@@ -187,6 +187,7 @@ BAD_QUERIES = [
     {"annee": "99999999999999999999"},
     {"theme": "' OR 1=1 --"},
     {"pays": "\x00"},
+    {"theme": "eau\x1b[31m", "annee": "2020\x07"},
     {"q": "x" * 10_000},
 ]
 
@@ -221,3 +222,18 @@ def test_group_page_gathers_related_content(client, group_index, news_index, res
     assert "Guide WASH" in html
     assert "Festival culturel" not in html
     assert "Claire Fictive" in html
+
+
+def test_cached_cards_follow_publications_and_unpublications(client, news_index):
+    client.cookies["sessionid"] = "not-a-session"  # the page cache steps aside
+    first = NewsPageFactory(parent=news_index, title="Première brève")
+    assert "Première brève" in client.get("/actualites/").content.decode()
+    second = NewsPageFactory(parent=news_index, title="Seconde brève", live=False)
+    second.save_revision().publish()  # as an editor publishes: the content generation moves
+    html = client.get("/actualites/").content.decode()
+    assert "Seconde brève" in html
+    assert "2 résultats" in html
+    first.unpublish()
+    html = client.get("/actualites/").content.decode()
+    assert "Première brève" not in html
+    assert "1 résultat" in html

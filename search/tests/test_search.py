@@ -1,7 +1,7 @@
 from http import HTTPStatus
 
 import pytest
-from wagtail.models import PageViewRestriction
+from wagtail.models import Page, PageViewRestriction
 
 from home.tests.factories import StandardPageFactory, make_site_with_home
 from search.forms import MAX_QUERY_LENGTH
@@ -52,10 +52,15 @@ def test_no_result_says_so_in_french(client, home):
     ],
 )
 def test_hostile_or_huge_queries_never_fail(client, home, query):
+    StandardPageFactory(parent=home, title="Coopération décentralisée")
+    pages = Page.objects.count()
     response = client.get("/recherche/", {"q": query})
     assert response.status_code == HTTPStatus.OK
     html = response.content.decode()
     assert "<script>alert" not in html
+    if query.startswith("<script>"):
+        assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html  # echoed escaped
+    assert Page.objects.count() == pages  # nothing dropped
     # The query echoed in the box is the capped one.
     assert "x" * (MAX_QUERY_LENGTH + 1) not in html
 

@@ -255,6 +255,8 @@ def test_rate_limit_per_address(client, home):
         {"page": "abc"},
         {"page": "99999999999999999999"},
         {"page": "-3"},
+        {"theme": "eau\x00\x1b[31m"},
+        {"pays": "<b>FR</b>", "odd": "6\x07"},
     ],
     ids=lambda p: repr(p)[:30],
 )

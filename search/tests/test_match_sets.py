@@ -1,0 +1,72 @@
+"""The search keeps a query's ranked match set briefly: asking again does not run the
+full-text condition again, and any change to pages or documents is seen at once."""
+
+from http import HTTPStatus
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import PageViewRestriction
+
+from home.tests.factories import StandardPageFactory, make_site_with_home
+from search import selectors
+
+pytestmark = pytest.mark.django_db
+
+FULL_TEXT = "@@" if connection.vendor == "postgresql" else " MATCH "
+
+
+@pytest.fixture
+def home():
+    return make_site_with_home()
+
+
+def _get(client, query: str, **params) -> tuple[str, list[str]]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/recherche/", {"q": query, **params})
+    assert response.status_code == HTTPStatus.OK
+    return response.content.decode(), [q["sql"] for q in queries]
+
+
+def test_refining_a_search_reuses_its_match_set(client, home):
+    for n in range(12):
+        StandardPageFactory(parent=home, title=f"Hydraulique villageoise {n}")
+    first, first_sql = _get(client, "hydraulique")
+    assert "12 résultats" in first
+    assert any(FULL_TEXT in sql for sql in first_sql)
+    # Another page and the same words: the kept match set, no full-text condition.
+    second, second_sql = _get(client, "hydraulique", page="2")
+    assert "Hydraulique villageoise" in second
+    assert not any(FULL_TEXT in sql for sql in second_sql)
+    # Words in another order or case are the same query.
+    _third, third_sql = _get(client, "HYDRAULIQUE")
+    assert not any(FULL_TEXT in sql for sql in third_sql)
+
+
+def test_new_unpublished_and_restricted_pages_are_seen_at_once(client, home):
+    first, _sql = _get(client, "hydraulique")
+    assert "Aucune page ne correspond" in first
+    page = StandardPageFactory(parent=home, title="Hydraulique pastorale")
+    found, _sql = _get(client, "hydraulique")
+    assert "Hydraulique pastorale" in found
+    PageViewRestriction.objects.create(page=page, restriction_type="login")
+    hidden, _sql = _get(client, "hydraulique")
+    assert "Hydraulique pastorale" not in hidden
+    PageViewRestriction.objects.filter(page=page).delete()
+    assert "Hydraulique pastorale" in _get(client, "hydraulique")[0]
+    page.unpublish()
+    assert "Hydraulique pastorale" not in _get(client, "hydraulique")[0]
+
+
+def test_match_set_is_in_rank_order_and_complete(home):
+    StandardPageFactory(parent=home, title="Annexe", introduction="hydraulique")
+    StandardPageFactory(parent=home, title="Hydraulique et assainissement")
+    generation = selectors.current_generation()
+    ranked = selectors.match_set(["hydraulique"], generation=generation)
+    assert len(ranked) == 2
+    titles = dict(
+        home.get_children().values_list("pk", "title")  # (id, title) of the two pages
+    )
+    # A title match outranks a body match; the cached copy reads back the same.
+    assert titles[ranked[0][1]] == "Hydraulique et assainissement"
+    assert selectors.match_set(["hydraulique"], generation=generation) == ranked
