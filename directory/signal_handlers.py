@@ -1,6 +1,6 @@
 """Keep the directory's cached exports, taxonomy lists and key figures fresh."""
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 
@@ -10,12 +10,33 @@ def _bump(**kwargs) -> None:
     bump_directory_generation()
 
 
-def _taxonomy_changed(**kwargs) -> None:
+def _taxonomy_changed(sender, **kwargs) -> None:
     # Renaming a theme changes the list's pages too, not only the exports.
     from home.page_cache import purge_page_cache
 
+    from .models import College, Country, Departement, SustainableDevelopmentGoal, Theme
+    from .selectors import refresh_map_properties
+
+    if sender in (College, Country, Departement, SustainableDevelopmentGoal, Theme):
+        refresh_map_properties()  # their slugs, numbers and codes are in the map's data
     _bump()
     purge_page_cache()
+
+
+def _actor_m2m_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
+    """An actor's themes, SDGs or countries changed outside `save()` (which recomputes its
+    map properties itself): recompute them from the database."""
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    from .models import ActorPage
+    from .selectors import refresh_map_properties
+
+    if not reverse:
+        refresh_map_properties(ActorPage.objects.filter(pk=instance.pk))
+    elif pk_set:
+        refresh_map_properties(ActorPage.objects.filter(pk__in=pk_set))
+    elif action == "post_clear":
+        refresh_map_properties()
 
 
 def _project_moved(sender, instance, **kwargs) -> None:
@@ -32,6 +53,7 @@ def connect() -> None:
     from wagtail.models import Page
 
     from .models import (
+        ActorPage,
         College,
         Country,
         Departement,
@@ -46,6 +68,12 @@ def connect() -> None:
     page_unpublished.connect(_bump, dispatch_uid="directory-page-unpublished")
     post_delete.connect(_bump, sender=Page, dispatch_uid="directory-page-deleted")
     post_page_move.connect(_project_moved, dispatch_uid="directory-page-moved")
+    for name in ("themes", "sdgs", "countries"):
+        m2m_changed.connect(
+            _actor_m2m_changed,
+            sender=getattr(ActorPage, name).through,
+            dispatch_uid=f"directory-actor-{name}-changed",
+        )
     for model in (
         College,
         Country,

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext_lazy as _
@@ -22,8 +23,21 @@ if TYPE_CHECKING:
 PROJECTS_PER_PAGE = 20
 
 
-def _paginate(request: HttpRequest, queryset, per_page: int) -> dict:
-    paginator = Paginator(queryset, per_page)
+class CountedPaginator(Paginator):
+    """A paginator told its count (read with other numbers in one query) instead of asking
+    the database again."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = count  # `count` is a cached_property
+
+
+def _paginate(request: HttpRequest, queryset, per_page: int, count: int | None = None) -> dict:
+    paginator = (
+        Paginator(queryset, per_page)
+        if count is None
+        else CountedPaginator(queryset, per_page, count=count)
+    )
     # `get_page` turns page=abc, page=-1 or page=99999 into a valid page.
     page_obj = paginator.get_page(request.GET.get("page"))
     return {
@@ -88,10 +102,19 @@ def actor_list(request: HttpRequest, *, directory: DirectoryPage) -> HttpRespons
     filters = DirectoryFilters.from_query(request.GET)
     base = selectors.actor_queryset(directory=directory)
     actors = selectors.apply_filters(base, filters, facets=selectors.ACTOR_FACETS)
+    # The results count and those without a place, in one query.
+    counts = actors.order_by().aggregate(
+        total=Count("pk"), without_place=Count("pk", filter=Q(latitude__isnull=True))
+    )
     context = {
         **_filter_context(request, directory=directory, base=base, filters=filters, projects=False),
-        "without_place_count": actors.filter(latitude__isnull=True).count(),
-        **_paginate(request, selectors.actor_cards(actors), settings.DIRECTORY_ACTORS_PER_PAGE),
+        "without_place_count": counts["without_place"],
+        **_paginate(
+            request,
+            selectors.actor_cards(actors),
+            settings.DIRECTORY_ACTORS_PER_PAGE,
+            count=counts["total"],
+        ),
         **_map_context(directory=directory, filters=filters, export="actors.geojson"),
     }
     return directory.render(

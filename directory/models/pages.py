@@ -268,6 +268,12 @@ class ActorPage(PlaceMixin, BasePage):
     )
     # --- end member spaces ---
 
+    # What the map's GeoJSON says of the actor besides its id, name and URL (college, city,
+    # département, themes, SDGs, countries), as JSON text kept by `save()` and by the
+    # directory's signals: actors.geojson reads one column instead of four tables and three
+    # taxonomies, so 10,000 actors are written in a few milliseconds. Public data only.
+    map_properties = models.TextField(editable=False, blank=True, default="")
+
     content_panels = [
         *BasePage.content_panels,
         FieldRowPanel([FieldPanel("acronym"), FieldPanel("logo")]),
@@ -422,8 +428,29 @@ class ActorPage(PlaceMixin, BasePage):
             )
         self.derive_departement()
 
+    def compute_map_properties(self) -> str:
+        """The `map_properties` of this actor as it stands in memory (its many-to-many
+        values included, saved or not)."""
+        from ..selectors import map_properties_json
+
+        return map_properties_json(
+            college=self.college.slug if self.college_id else "",
+            city=self.city,
+            departement=self.departement.code if self.departement_id else "",
+            themes=[theme.slug for theme in self.themes.all()],
+            sdgs=[goal.number for goal in self.sdgs.all()],
+            countries=[str(country.code) for country in self.countries.all()],
+        )
+
     def save(self, *args, **kwargs):
         self.derive_departement()
+        update_fields = kwargs.get("update_fields")
+        # Saves of a few columns (a draft's revision, a lock) leave the live row's map
+        # properties as they are.
+        if update_fields is None or set(update_fields) & MAP_SOURCE_FIELDS:
+            self.map_properties = self.compute_map_properties()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "map_properties"}
         return super().save(*args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
@@ -433,6 +460,20 @@ class ActorPage(PlaceMixin, BasePage):
         context.update(actor_page_context(actor=self))
         context.update(map_settings())
         return context
+
+
+# The fields `ActorPage.map_properties` is derived from.
+MAP_SOURCE_FIELDS = {
+    "college",
+    "college_id",
+    "city",
+    "departement",
+    "departement_id",
+    "postcode",
+    "themes",
+    "sdgs",
+    "countries",
+}
 
 
 def map_settings() -> dict[str, str]:

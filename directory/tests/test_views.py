@@ -392,3 +392,51 @@ def test_query_counts_are_bounded_and_constant_at_10_and_200_actors(
             counts[url].append(len(captured.captured_queries))
     for url, (at_10, at_200) in counts.items():
         assert at_10 == at_200, url
+
+
+def _make_projects(actors: list[ActorPage], count: int) -> None:
+    """Projects spread over the actors; every third one has a precise place, the others
+    are drawn at their countries' centroids."""
+    start = sum(actor.get_children().count() for actor in actors)
+    for n in range(start, start + count):
+        project = ProjectPageFactory(
+            parent=actors[n % len(actors)],
+            title=f"Projet {n:03}",
+            countries=countries("BF", "SN") if n % 2 else countries("MA"),
+            sdgs=sdgs(1 + n % 17, 6),
+            themes=themes("sante"),
+            partner_actors=[actors[(n + 1) % len(actors)]],
+        )
+        if n % 3 == 0:
+            ProjectPlaceFactory(project=project, name=f"Lieu {n}")
+
+
+PROJECT_QUERY_BUDGETS = {
+    "/annuaire/projets/": 40,
+    "/annuaire/projets/?pays=BF&odd=6": 40,
+    "/annuaire/projets/?departement=33&page=2": 40,
+    "/annuaire/projects.geojson": 25,
+    "/annuaire/projects.geojson?pays=BF&odd=6": 25,
+}
+
+
+def test_project_query_counts_are_bounded_and_constant_at_10_and_200_projects(
+    client, directory, django_assert_max_num_queries
+):
+    _make_actors(directory, 4)
+    actors = list(ActorPage.objects.child_of(directory).specific())
+    counts: dict[str, list[int]] = {url: [] for url in PROJECT_QUERY_BUDGETS}
+    for total in (10, 200):
+        _make_projects(actors, total - sum(a.get_children().count() for a in actors))
+        for url, budget in PROJECT_QUERY_BUDGETS.items():
+            client.get(url)  # warms process-wide caches (content types, locales)
+            cache.clear()  # then measure a cold export or page
+            with django_assert_max_num_queries(budget) as captured:
+                response = client.get(url)
+                assert response.status_code == HTTPStatus.OK
+            counts[url].append(len(captured.captured_queries))
+        collection = geojson(client, "/annuaire/projects.geojson")
+        # Each project at its place, or at each of its countries' centroids.
+        assert len({f["properties"]["id"] for f in collection["features"]}) == total
+    for url, (at_10, at_200) in counts.items():
+        assert at_10 == at_200, url
