@@ -232,7 +232,7 @@ def fill(actors: int, projects: int, seed: int = 3) -> None:
         SustainableDevelopmentGoal,
         Theme,
     )
-    from directory.selectors import country_centroid, refresh_map_properties
+    from directory.selectors import country_centroid, refresh_map_features
 
     directory = site_tree()
     if ActorPage.objects.count() == actors and ProjectPage.objects.count() == projects:
@@ -429,11 +429,14 @@ def fill(actors: int, projects: int, seed: int = 3) -> None:
                 )
             )
         ProjectPlace.objects.bulk_create(places, batch_size=5000)
-        say("map properties of the actors (as `save()` keeps them)")
-        refresh_map_properties()
+        say("map features of the actors (as `save()` keeps them)")
+        refresh_map_features()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            # The map features were written by a second pass: the table is compacted, as
+            # autovacuum would leave it, before anything is measured.
+            cursor.execute("VACUUM FULL directory_actorpage")
+            cursor.execute("VACUUM ANALYZE")
     say(
         f"filled {actors} actors / {projects} projects / {len(places)} places "
         f"in {time.monotonic() - started:.1f} s"

@@ -369,7 +369,7 @@ def _m2m_values(through: type[Model], owner: str, path: str, owners: QuerySet) -
     return grouped
 
 
-def map_properties_json(
+def map_feature_text(
     *,
     college: str,
     city: str,
@@ -377,9 +377,15 @@ def map_properties_json(
     themes: Iterable[str],
     sdgs: Iterable[int],
     countries: Iterable[str],
+    latitude: float | None,
+    longitude: float | None,
 ) -> str:
-    """`ActorPage.map_properties`: the actor's short map properties as a JSON object."""
-    return orjson.dumps(
+    """`ActorPage.map_feature`: the end of the actor's GeoJSON Feature, after the id, name
+    and URL of its properties (which `actors_geojson` writes from the page's row); empty
+    for an actor without a place."""
+    if latitude is None or longitude is None:
+        return ""
+    properties = orjson.dumps(
         {
             "college": college or "",
             "city": city or "",
@@ -389,10 +395,15 @@ def map_properties_json(
             "countries": sorted(countries),
         }
     ).decode()
+    # RFC 7946: longitude first; 5 decimals is about a metre.
+    return (
+        f'{properties[1:]},"geometry":{{"type":"Point",'
+        f'"coordinates":[{round(longitude, 5)!r},{round(latitude, 5)!r}]}}}}'
+    )
 
 
-def refresh_map_properties(actors: QuerySet[ActorPage] | None = None) -> int:
-    """Recompute `map_properties` of these actors (all by default) from the database, in a
+def refresh_map_features(actors: QuerySet[ActorPage] | None = None) -> int:
+    """Recompute `map_feature` of these actors (all by default) from the database, in a
     constant number of queries: after a taxonomy changes, or rows written in bulk."""
     actors = ActorPage.objects.all() if actors is None else actors
     m2m = {
@@ -403,22 +414,26 @@ def refresh_map_properties(actors: QuerySet[ActorPage] | None = None) -> int:
             ("countries", ActorPage.countries.through, "country__code"),
         )
     }
-    rows = actors.order_by().values_list("pk", "college__slug", "city", "departement__code")
+    rows = actors.order_by().values_list(
+        "pk", "college__slug", "city", "departement__code", "latitude", "longitude"
+    )
     updated = [
         ActorPage(
             pk=pk,
-            map_properties=map_properties_json(
+            map_feature=map_feature_text(
                 college=college,
                 city=city,
                 departement=departement,
                 themes=m2m["themes"].get(pk, ()),
                 sdgs=m2m["sdgs"].get(pk, ()),
                 countries=[str(code) for code in m2m["countries"].get(pk, ())],
+                latitude=latitude,
+                longitude=longitude,
             ),
         )
-        for pk, college, city, departement in rows
+        for pk, college, city, departement, latitude, longitude in rows
     ]
-    ActorPage.objects.bulk_update(updated, ["map_properties"], batch_size=1000)
+    ActorPage.objects.bulk_update(updated, ["map_feature"], batch_size=1000)
     return len(updated)
 
 
@@ -431,30 +446,29 @@ _quote = json.encoder.encode_basestring  # a JSON string literal (C), UTF-8 left
 def actors_geojson(*, directory: DirectoryPage, filters: DirectoryFilters) -> bytes:
     """The filtered actors that have a place, as an RFC 7946 FeatureCollection (bytes).
 
-    One query: the page's id, title and slug, the coordinates and the precomputed
-    `map_properties`, spliced into the text of each Feature. Properties are short on purpose
-    (slugs, numbers and codes; the taxonomies' names are on the page and in its legend): the
-    actor page holds the details. Ordered by département and town, which gzip compresses
-    better than alphabetical order."""
+    One query: the page's id, title and slug and the precomputed end of each Feature
+    (`ActorPage.map_feature`: short properties and geometry), joined as text. Properties are
+    short on purpose (slugs, numbers and codes; the taxonomies' names are on the page and in
+    its legend): the actor page holds the details. Ordered by latitude, which gzip
+    compresses better than alphabetical order (neighbours share digits and towns)."""
     actors = filtered_actors(directory=directory, filters=filters)
     rows = list(
         actors.filter(latitude__isnull=False, longitude__isnull=False)
-        .order_by("departement_id", "city", "pk")
-        .values_list("pk", "title", "slug", "latitude", "longitude", "map_properties")
+        .order_by()
+        .values_list("latitude", "pk", "title", "slug", "map_feature")
     )
-    missing = [row[0] for row in rows if not row[5]]
+    # Sorted here rather than by the database: sorting these wide rows there costs more.
+    rows.sort()
+    missing = [row[1] for row in rows if not row[4]]
     if missing:  # rows written in bulk, outside `save()`: computed once, then stored
-        refresh_map_properties(ActorPage.objects.filter(pk__in=missing))
-        stored = dict(ActorPage.objects.filter(pk__in=missing).values_list("pk", "map_properties"))
-        rows = [(*row[:5], stored.get(row[0]) or row[5]) for row in rows]
+        refresh_map_features(ActorPage.objects.filter(pk__in=missing))
+        stored = dict(ActorPage.objects.filter(pk__in=missing).values_list("pk", "map_feature"))
+        rows = [(*row[:4], stored.get(row[1]) or row[4]) for row in rows]
     base_url = directory.url or "/"
     features = ",".join(
-        # RFC 7946: longitude first; 5 decimals is about a metre.
-        f'{{"type":"Feature","geometry":{{"type":"Point","coordinates":'
-        f"[{round(lng, 5)!r},{round(lat, 5)!r}]}},"
-        f'"properties":{{"id":{pk},"name":{_quote(title)},"url":{_quote(f"{base_url}{slug}/")},'
-        f"{properties[1:]}}}"
-        for pk, title, slug, lat, lng, properties in rows
+        f'{{"type":"Feature","properties":{{"id":{pk},"name":{_quote(title)},'
+        f'"url":{_quote(f"{base_url}{slug}/")},{tail}'
+        for _latitude, pk, title, slug, tail in rows
     )
     return f"{_COLLECTION_START}{features}{_COLLECTION_END}".encode()
 

@@ -15,28 +15,28 @@ def _taxonomy_changed(sender, **kwargs) -> None:
     from home.page_cache import purge_page_cache
 
     from .models import College, Country, Departement, SustainableDevelopmentGoal, Theme
-    from .selectors import refresh_map_properties
+    from .selectors import refresh_map_features
 
     if sender in (College, Country, Departement, SustainableDevelopmentGoal, Theme):
-        refresh_map_properties()  # their slugs, numbers and codes are in the map's data
+        refresh_map_features()  # their slugs, numbers and codes are in the map's data
     _bump()
     purge_page_cache()
 
 
 def _actor_m2m_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
     """An actor's themes, SDGs or countries changed outside `save()` (which recomputes its
-    map properties itself): recompute them from the database."""
+    map feature itself): recompute it from the database."""
     if action not in ("post_add", "post_remove", "post_clear"):
         return
     from .models import ActorPage
-    from .selectors import refresh_map_properties
+    from .selectors import refresh_map_features
 
     if not reverse:
-        refresh_map_properties(ActorPage.objects.filter(pk=instance.pk))
+        refresh_map_features(ActorPage.objects.filter(pk=instance.pk))
     elif pk_set:
-        refresh_map_properties(ActorPage.objects.filter(pk__in=pk_set))
+        refresh_map_features(ActorPage.objects.filter(pk__in=pk_set))
     elif action == "post_clear":
-        refresh_map_properties()
+        refresh_map_features()
 
 
 def _project_moved(sender, instance, **kwargs) -> None:

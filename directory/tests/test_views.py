@@ -440,3 +440,38 @@ def test_project_query_counts_are_bounded_and_constant_at_10_and_200_projects(
         assert len({f["properties"]["id"] for f in collection["features"]}) == total
     for url, (at_10, at_200) in counts.items():
         assert at_10 == at_200, url
+
+
+def test_map_feature_follows_publication_relations_and_taxonomies(client, directory, actors):
+    """actors.geojson reads each actor's precomputed `map_feature`: it follows a publication,
+    a change of relations outside `save()`, a taxonomy renamed, and rows written in bulk."""
+    from directory.models import Theme
+
+    def eau_feature() -> dict:
+        cache.clear()
+        collection = geojson(client, "/annuaire/actors.geojson")
+        return next(f for f in collection["features"] if f["properties"]["id"] == eau.pk)
+
+    eau = ActorPage.objects.get(pk=actors["eau"].pk)
+    # A new place and town, published through Wagtail.
+    eau.location = "SRID=4326;POINT(0.3404 46.5802)"
+    eau.city = "Poitiers"
+    eau.save_revision().publish()
+    feature = eau_feature()
+    assert feature["geometry"]["coordinates"] == [0.3404, 46.5802]
+    assert feature["properties"]["city"] == "Poitiers"
+    # A theme given outside the actor's `save()` (from the theme's side: a script, the shell).
+    Theme.objects.get(slug="culture").actors.add(eau)
+    assert eau_feature()["properties"]["themes"] == ["culture", "eau-assainissement-hygiene"]
+    # A theme's slug renamed by an editor.
+    culture = Theme.objects.get(slug="culture")
+    culture.slug = "culture-patrimoine"
+    culture.save()
+    assert "culture-patrimoine" in eau_feature()["properties"]["themes"]
+    # Rows written in bulk without it: computed on the first export, same result.
+    before = eau_feature()
+    ActorPage.objects.update(map_feature="")
+    assert eau_feature() == before
+    assert ActorPage.objects.get(pk=eau.pk).map_feature != ""
+    # Without a place: nothing to draw.
+    assert ActorPage.objects.get(pk=actors["sans-lieu"].pk).map_feature == ""
