@@ -12,7 +12,7 @@ import hashlib
 import io
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -276,13 +276,12 @@ def facet_options(
     return options
 
 
-def _cache_key(kind: str, *, directory: DirectoryPage, filters: DirectoryFilters) -> str:
-    """Filters, directory generation and last publication: what a cached read depends on."""
-    digest = hashlib.sha256(filters.cache_key().encode()).hexdigest()[:32]
-    return (
-        f"directory:{kind}:{directory.pk}:{directory_generation()}:"
-        f"{last_publication_marker()}:{digest}"
-    )
+def _cache_key(kind: str, *, scope: str, filters: DirectoryFilters) -> str:
+    """Filters, directory generation and last publication: what a cached read depends on.
+    `scope`: the directory page's id, or for the exports the host and path they are served
+    at (so a hit needs no page lookup)."""
+    digest = hashlib.sha256(f"{scope}|{filters.cache_key()}".encode()).hexdigest()[:32]
+    return f"directory:{kind}:{directory_generation()}:{last_publication_marker()}:{digest}"
 
 
 def cached_facet_options(
@@ -291,7 +290,9 @@ def cached_facet_options(
     """`facet_options`, cached like the exports: the option counts are the list's most
     expensive queries and change only when something is published."""
     key = _cache_key(
-        "facets:projects" if projects else "facets:actors", directory=directory, filters=filters
+        "facets:projects" if projects else "facets:actors",
+        scope=str(directory.pk),
+        filters=filters,
     )
     options = cache.get(key)
     if options is None:
@@ -630,13 +631,22 @@ def actors_csv(
 # --- Cached exports -------------------------------------------------------------------------
 
 
-def cached_export(*, kind: str, directory: DirectoryPage, filters: DirectoryFilters) -> bytes:
-    """The export, gzip-compressed, from the cache or built and stored. Keyed on the
-    filters, the directory's generation and the last publication time."""
-    key = _cache_key(f"export:{kind}", directory=directory, filters=filters)
+def cached_export(
+    *,
+    kind: str,
+    scope: str,
+    filters: DirectoryFilters,
+    find_directory: Callable[[], DirectoryPage],
+) -> bytes:
+    """The export, gzip-compressed, from the cache or built and stored. Keyed on where it is
+    served (`scope`: host and path), the filters, the directory's generation and the last
+    publication time; `find_directory` (which may raise Http404) is called on a miss only:
+    a hit costs one query (the last publication time)."""
+    key = _cache_key(f"export:{kind}", scope=scope, filters=filters)
     stored = cache.get(key)
     if stored is not None:
         return stored
+    directory = find_directory()
     if kind == "actors.geojson":
         data = actors_geojson(directory=directory, filters=filters)
     elif kind == "projects.geojson":

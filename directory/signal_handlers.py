@@ -50,7 +50,7 @@ def _project_moved(sender, instance, **kwargs) -> None:
 
 
 def connect() -> None:
-    from wagtail.models import Page
+    from wagtail.models import Page, PageViewRestriction
 
     from .models import (
         ActorPage,
@@ -63,6 +63,9 @@ def connect() -> None:
         WorldRegion,
     )
 
+    # A restriction on the directory hides its exports, which are served without a lookup.
+    post_save.connect(_bump, sender=PageViewRestriction, dispatch_uid="directory-restricted")
+    post_delete.connect(_bump, sender=PageViewRestriction, dispatch_uid="directory-unrestricted")
     # Any page: the signals' sender is not always the specific class.
     page_published.connect(_bump, dispatch_uid="directory-page-published")
     page_unpublished.connect(_bump, dispatch_uid="directory-page-unpublished")

@@ -138,11 +138,45 @@ def project_list(request: HttpRequest, *, directory: DirectoryPage) -> HttpRespo
     )
 
 
-def _export_response(
-    request: HttpRequest, *, kind: str, directory: DirectoryPage, content_type: str
-) -> HttpResponse:
+EXPORT_CONTENT_TYPES = {
+    "actors.geojson": "application/geo+json",
+    "projects.geojson": "application/geo+json",
+    "actors.csv": "text/csv; charset=utf-8",
+}
+
+
+@require_safe
+def export(request: HttpRequest, page_path: str, name: str) -> HttpResponse:
+    """`<directory>/actors.geojson`, `actors.csv`, `projects.geojson`: found through the page
+    tree, so they follow the directory page wherever it is (`/annuaire/` by default).
+
+    Served from the cache without looking the page up (a hit costs one query); on a miss the
+    directory is found, checked (live, no view restriction: their changes bump the
+    directory's generation) and the export built."""
+    from .models import DirectoryPage
+
+    if name not in EXPORT_CONTENT_TYPES:
+        raise Http404
     filters = DirectoryFilters.from_query(request.GET)
-    compressed = selectors.cached_export(kind=kind, directory=directory, filters=filters)
+
+    def find_directory() -> DirectoryPage:
+        route = Page.route_for_request(request, page_path)
+        directory = route[0] if route else None
+        if (
+            not isinstance(directory, DirectoryPage)
+            or not directory.live
+            or directory.get_view_restrictions().exists()
+        ):
+            raise Http404
+        return directory
+
+    compressed = selectors.cached_export(
+        kind=name,
+        scope=f"{request.get_host()}/{page_path}",
+        filters=filters,
+        find_directory=find_directory,
+    )
+    content_type = EXPORT_CONTENT_TYPES[name]
     if "gzip" in request.headers.get("Accept-Encoding", ""):
         response = HttpResponse(compressed, content_type=content_type)
         response["Content-Encoding"] = "gzip"
@@ -155,35 +189,6 @@ def _export_response(
     response["Access-Control-Allow-Origin"] = "*"
     if filters.is_active:
         response["X-Robots-Tag"] = "noindex"
-    return response
-
-
-EXPORT_CONTENT_TYPES = {
-    "actors.geojson": "application/geo+json",
-    "projects.geojson": "application/geo+json",
-    "actors.csv": "text/csv; charset=utf-8",
-}
-
-
-@require_safe
-def export(request: HttpRequest, page_path: str, name: str) -> HttpResponse:
-    """`<directory>/actors.geojson`, `actors.csv`, `projects.geojson`: found through the page
-    tree, so they follow the directory page wherever it is (`/annuaire/` by default)."""
-    from .models import DirectoryPage
-
-    if name not in EXPORT_CONTENT_TYPES:
-        raise Http404
-    route = Page.route_for_request(request, page_path)
-    directory = route[0] if route else None
-    if (
-        not isinstance(directory, DirectoryPage)
-        or not directory.live
-        or directory.get_view_restrictions().exists()
-    ):
-        raise Http404
-    response = _export_response(
-        request, kind=name, directory=directory, content_type=EXPORT_CONTENT_TYPES[name]
-    )
     if name.endswith(".csv"):
         response["Content-Disposition"] = 'attachment; filename="acteurs.csv"'
     return response
