@@ -475,3 +475,23 @@ def test_map_feature_follows_publication_relations_and_taxonomies(client, direct
     assert ActorPage.objects.get(pk=eau.pk).map_feature != ""
     # Without a place: nothing to draw.
     assert ActorPage.objects.get(pk=actors["sans-lieu"].pk).map_feature == ""
+
+
+def test_cached_exports_cost_one_query_and_follow_restrictions_and_unpublishing(
+    client, directory, actors, django_assert_max_num_queries
+):
+    from wagtail.models import PageViewRestriction
+
+    url = "/annuaire/actors.geojson"
+    assert client.get(url).status_code == HTTPStatus.OK
+    with django_assert_max_num_queries(1):  # the last publication time
+        assert client.get(url, HTTP_ACCEPT_ENCODING="gzip").status_code == HTTPStatus.OK
+    # Served without looking the page up, yet a restriction added later hides it at once.
+    restriction = PageViewRestriction.objects.create(
+        page=directory, restriction_type=PageViewRestriction.LOGIN
+    )
+    assert client.get(url).status_code == HTTPStatus.NOT_FOUND
+    restriction.delete()
+    assert client.get(url).status_code == HTTPStatus.OK
+    directory.unpublish()
+    assert client.get(url).status_code == HTTPStatus.NOT_FOUND
