@@ -861,6 +861,17 @@ def main() -> int:
             ),
         ]
 
+    # Timings are wall-clock: on a shared machine, other processes' load stretches them.
+    load = os.getloadavg()[0]
+    rows.append(
+        {
+            "scenario": "machine load while measuring",
+            "p50_ms": None,
+            "p99_ms": None,
+            "queries": None,
+            "note": f"load average {load:.1f} on {os.cpu_count()} CPUs",
+        }
+    )
     for row in rows:
         row["scenario"] = f"directory: {row['scenario']}"
         row["database"] = database
