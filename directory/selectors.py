@@ -10,8 +10,9 @@ import functools
 import gzip
 import hashlib
 import io
+import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -19,8 +20,7 @@ import orjson
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.db import connection
-from django.db.models import Count, Max, Model, OuterRef, Q, QuerySet
+from django.db.models import Count, Max, Model, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries as country_names
 from wagtail.models import Page
@@ -276,13 +276,12 @@ def facet_options(
     return options
 
 
-def _cache_key(kind: str, *, directory: DirectoryPage, filters: DirectoryFilters) -> str:
-    """Filters, directory generation and last publication: what a cached read depends on."""
-    digest = hashlib.sha256(filters.cache_key().encode()).hexdigest()[:32]
-    return (
-        f"directory:{kind}:{directory.pk}:{directory_generation()}:"
-        f"{last_publication_marker()}:{digest}"
-    )
+def _cache_key(kind: str, *, scope: str, filters: DirectoryFilters) -> str:
+    """Filters, directory generation and last publication: what a cached read depends on.
+    `scope`: the directory page's id, or for the exports the host and path they are served
+    at (so a hit needs no page lookup)."""
+    digest = hashlib.sha256(f"{scope}|{filters.cache_key()}".encode()).hexdigest()[:32]
+    return f"directory:{kind}:{directory_generation()}:{last_publication_marker()}:{digest}"
 
 
 def cached_facet_options(
@@ -291,7 +290,9 @@ def cached_facet_options(
     """`facet_options`, cached like the exports: the option counts are the list's most
     expensive queries and change only when something is published."""
     key = _cache_key(
-        "facets:projects" if projects else "facets:actors", directory=directory, filters=filters
+        "facets:projects" if projects else "facets:actors",
+        scope=str(directory.pk),
+        filters=filters,
     )
     options = cache.get(key)
     if options is None:
@@ -369,116 +370,114 @@ def _m2m_values(through: type[Model], owner: str, path: str, owners: QuerySet) -
     return grouped
 
 
-def _m2m_mapped(
-    through: type[Model], owner: str, column: str, owners: QuerySet, mapping: dict
-) -> dict[int, list]:
-    """Like `_m2m_values`, reading ids only (no join) and mapping them in Python: the
-    exports' hot path."""
-    grouped: dict[int, list] = defaultdict(list)
-    rows = (
-        through.objects.filter(**{f"{owner}__in": owners.values("pk")})
-        .order_by(owner, column)
-        .values_list(owner, column)
-    )
-    for owner_id, value_id in rows:
-        grouped[owner_id].append(mapping[value_id])
-    return grouped
-
-
-def _feature(lng: float, lat: float, properties: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "type": "Feature",
-        # RFC 7946: longitude first; 5 decimals is about a metre.
-        "geometry": {"type": "Point", "coordinates": [round(lng, 5), round(lat, 5)]},
-        "properties": properties,
-    }
-
-
-ACTOR_M2M = (  # (property, through table, value column, id -> value map in taxonomy_choices)
-    ("themes", ActorPage.themes.through, "theme_id", "theme_slug_by_id"),
-    ("sdgs", ActorPage.sdgs.through, "sustainabledevelopmentgoal_id", "sdg_number_by_id"),
-    ("countries", ActorPage.countries.through, "country_id", "country_code_by_id"),
-)
-_ACTOR_MAP_FIELDS = (
-    "pk",
-    "title",
-    "slug",
-    "latitude",
-    "longitude",
-    "college__slug",
-    "city",
-    "departement__code",
-)
-
-
-def _actor_map_rows(actors: QuerySet[ActorPage]) -> Iterable[tuple]:
-    """(pk, title, slug, lat, lng, college, city, dep, themes, sdgs, countries) of the actors
-    with a place. On PostgreSQL the many-to-many ids come in the same query as arrays; on
-    other databases one query per table, grouped in Python."""
-    maps = taxonomy_choices()
-    placed = actors.filter(latitude__isnull=False, longitude__isnull=False).order_by("title", "pk")
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.expressions import ArraySubquery
-
-        arrays = {
-            f"_{name}": ArraySubquery(
-                through.objects.filter(actorpage_id=OuterRef("pk")).order_by(column).values(column)
-            )
-            for name, through, column, _map in ACTOR_M2M
-        }
-        rows = placed.annotate(**arrays).values_list(*_ACTOR_MAP_FIELDS, *arrays)
-        mappings = [maps[map_name] for _n, _t, _c, map_name in ACTOR_M2M]
-        for *fields, theme_ids, sdg_ids, country_ids in rows:
-            yield (
-                *fields,
-                [mappings[0][i] for i in theme_ids],
-                [mappings[1][i] for i in sdg_ids],
-                [mappings[2][i] for i in country_ids],
-            )
-        return
-    grouped = [
-        _m2m_mapped(through, "actorpage_id", column, actors, maps[map_name])
-        for _name, through, column, map_name in ACTOR_M2M
-    ]
-    empty: list = []
-    for fields in placed.values_list(*_ACTOR_MAP_FIELDS):
-        pk = fields[0]
-        yield (*fields, *(values.get(pk, empty) for values in grouped))
-
-
-def actors_feature_collection(*, directory: DirectoryPage, filters: DirectoryFilters) -> dict:
-    """The filtered actors that have a place, as an RFC 7946 FeatureCollection.
-
-    Properties are short on purpose (ids and codes): the actor page holds the details."""
-    actors = filtered_actors(directory=directory, filters=filters)
-    base_url = directory.url or "/"
-    # Written out rather than through `_feature`: this loop is the export's hot path.
-    features = [
+def map_feature_text(
+    *,
+    college: str,
+    city: str,
+    departement: str,
+    themes: Iterable[str],
+    sdgs: Iterable[int],
+    countries: Iterable[str],
+    latitude: float | None,
+    longitude: float | None,
+) -> str:
+    """`ActorPage.map_feature`: the end of the actor's GeoJSON Feature, after the id, name
+    and URL of its properties (which `actors_geojson` writes from the page's row); empty
+    for an actor without a place."""
+    if latitude is None or longitude is None:
+        return ""
+    properties = orjson.dumps(
         {
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [round(lng, 5), round(lat, 5)]},
-            "properties": {
-                "id": pk,
-                "name": title,
-                "url": f"{base_url}{slug}/",
-                "college": college or "",
-                "city": city,
-                "dep": dep or "",
-                "themes": themes,
-                "sdgs": sdgs,
-                "countries": countries,
-            },
+            "college": college or "",
+            "city": city or "",
+            "dep": departement or "",
+            "themes": sorted(themes),
+            "sdgs": sorted(sdgs),
+            "countries": sorted(countries),
         }
-        for pk, title, slug, lat, lng, college, city, dep, themes, sdgs, countries in (
-            _actor_map_rows(actors)
+    ).decode()
+    # RFC 7946: longitude first; 5 decimals is about a metre.
+    return (
+        f'{properties[1:]},"geometry":{{"type":"Point",'
+        f'"coordinates":[{round(longitude, 5)!r},{round(latitude, 5)!r}]}}}}'
+    )
+
+
+def refresh_map_features(actors: QuerySet[ActorPage] | None = None) -> int:
+    """Recompute `map_feature` of these actors (all by default) from the database, in a
+    constant number of queries: after a taxonomy changes, or rows written in bulk."""
+    actors = ActorPage.objects.all() if actors is None else actors
+    m2m = {
+        name: _m2m_values(through, "actorpage_id", path, actors)
+        for name, through, path in (
+            ("themes", ActorPage.themes.through, "theme__slug"),
+            ("sdgs", ActorPage.sdgs.through, "sustainabledevelopmentgoal__number"),
+            ("countries", ActorPage.countries.through, "country__code"),
         )
+    }
+    rows = actors.order_by().values_list(
+        "pk", "college__slug", "city", "departement__code", "latitude", "longitude"
+    )
+    updated = [
+        ActorPage(
+            pk=pk,
+            map_feature=map_feature_text(
+                college=college,
+                city=city,
+                departement=departement,
+                themes=m2m["themes"].get(pk, ()),
+                sdgs=m2m["sdgs"].get(pk, ()),
+                countries=[str(code) for code in m2m["countries"].get(pk, ())],
+                latitude=latitude,
+                longitude=longitude,
+            ),
+        )
+        for pk, college, city, departement, latitude, longitude in rows
     ]
-    return {"type": "FeatureCollection", "features": features}
+    ActorPage.objects.bulk_update(updated, ["map_feature"], batch_size=1000)
+    return len(updated)
 
 
-def projects_feature_collection(*, directory: DirectoryPage, filters: DirectoryFilters) -> dict:
-    """Filtered projects at their places of intervention: each precise place, or else each
-    intervention country's centroid."""
+# The opening of the FeatureCollection and of each Feature, written once.
+_COLLECTION_START = '{"type":"FeatureCollection","features":['
+_COLLECTION_END = "]}"
+_quote = json.encoder.encode_basestring  # a JSON string literal (C), UTF-8 left as is
+
+
+def actors_geojson(*, directory: DirectoryPage, filters: DirectoryFilters) -> bytes:
+    """The filtered actors that have a place, as an RFC 7946 FeatureCollection (bytes).
+
+    One query: the page's id, title and slug and the precomputed end of each Feature
+    (`ActorPage.map_feature`: short properties and geometry), joined as text. Properties are
+    short on purpose (slugs, numbers and codes; the taxonomies' names are on the page and in
+    its legend): the actor page holds the details. Ordered by latitude, which gzip
+    compresses better than alphabetical order (neighbours share digits and towns)."""
+    actors = filtered_actors(directory=directory, filters=filters)
+    rows = list(
+        actors.filter(latitude__isnull=False, longitude__isnull=False)
+        .order_by()
+        .values_list("latitude", "pk", "title", "slug", "map_feature")
+    )
+    # Sorted here rather than by the database: sorting these wide rows there costs more.
+    rows.sort()
+    missing = [row[1] for row in rows if not row[4]]
+    if missing:  # rows written in bulk, outside `save()`: computed once, then stored
+        refresh_map_features(ActorPage.objects.filter(pk__in=missing))
+        stored = dict(ActorPage.objects.filter(pk__in=missing).values_list("pk", "map_feature"))
+        rows = [(*row[:4], stored.get(row[1]) or row[4]) for row in rows]
+    base_url = directory.url or "/"
+    features = ",".join(
+        f'{{"type":"Feature","properties":{{"id":{pk},"name":{_quote(title)},'
+        f'"url":{_quote(f"{base_url}{slug}/")},{tail}'
+        for _latitude, pk, title, slug, tail in rows
+    )
+    return f"{_COLLECTION_START}{features}{_COLLECTION_END}".encode()
+
+
+def projects_geojson(*, directory: DirectoryPage, filters: DirectoryFilters) -> bytes:
+    """Filtered projects at their places of intervention (each precise place, or else each
+    intervention country's centroid), as an RFC 7946 FeatureCollection (bytes). Each
+    project's properties are written once and repeated for each of its points."""
     projects = filtered_projects(directory=directory, filters=filters)
     base_url = directory.url or "/"
     countries = _m2m_values(
@@ -498,39 +497,50 @@ def projects_feature_collection(*, directory: DirectoryPage, filters: DirectoryF
     rows = projects.order_by("title", "pk").values_list(
         "pk", "title", "slug", "actor__slug", "actor__title", "actor__college__slug", "status"
     )
+    centroids: dict[str, tuple[str, str] | None] = {}  # code -> (coordinates, place name)
+
+    def centroid_point(code: str) -> tuple[str, str] | None:
+        if code not in centroids:
+            centroid = country_centroid(code)
+            centroids[code] = (
+                None
+                if centroid is None
+                else (
+                    f"[{round(centroid[1], 5)!r},{round(centroid[0], 5)!r}]",
+                    _quote(country_name(code)),
+                )
+            )
+        return centroids[code]
+
     features = []
     for pk, title, slug, actor_slug, actor_title, college, status in rows:
-        properties = {
-            "id": pk,
-            "name": title,
-            "url": f"{base_url}{actor_slug}/{slug}/" if actor_slug else "",
-            "actor": actor_title or "",
-            "college": college or "",
-            "status": status,
-            "themes": themes.get(pk, []),
-            "sdgs": sdgs.get(pk, []),
-            "countries": countries.get(pk, []),
-        }
+        codes = [str(code) for code in countries.get(pk, ())]
+        properties = (
+            f'"id":{pk},"name":{_quote(title)},'
+            f'"url":{_quote(f"{base_url}{actor_slug}/{slug}/" if actor_slug else "")},'
+            f'"actor":{_quote(actor_title or "")},"college":{_quote(college or "")},'
+            f'"status":{_quote(status)},"themes":{orjson.dumps(themes.get(pk, [])).decode()},'
+            f'"sdgs":{orjson.dumps(sdgs.get(pk, [])).decode()},'
+            f'"countries":{orjson.dumps(codes).decode()}'
+        )
         if places.get(pk):
-            only_country = countries[pk][0] if len(countries.get(pk, [])) == 1 else ""
+            only_country = codes[0] if len(codes) == 1 else ""
             for name, lat, lng, code in places[pk]:
                 features.append(
-                    _feature(
-                        lng, lat, {**properties, "place": name, "country": code or only_country}
-                    )
+                    f'{{"type":"Feature","geometry":{{"type":"Point","coordinates":'
+                    f"[{round(lng, 5)!r},{round(lat, 5)!r}]}},"
+                    f'"properties":{{{properties},"place":{_quote(name)},'
+                    f'"country":{_quote(str(code or only_country))}}}}}'
                 )
             continue
-        for code in countries.get(pk, []):
-            centroid = country_centroid(code)
-            if centroid is not None:
+        for code in codes:
+            point = centroid_point(code)
+            if point is not None:
                 features.append(
-                    _feature(
-                        centroid[1],
-                        centroid[0],
-                        {**properties, "place": country_name(code), "country": code},
-                    )
+                    f'{{"type":"Feature","geometry":{{"type":"Point","coordinates":{point[0]}}},'
+                    f'"properties":{{{properties},"place":{point[1]},"country":{_quote(code)}}}}}'
                 )
-    return {"type": "FeatureCollection", "features": features}
+    return f"{_COLLECTION_START}{','.join(features)}{_COLLECTION_END}".encode()
 
 
 # --- CSV ----------------------------------------------------------------------------------
@@ -621,17 +631,26 @@ def actors_csv(
 # --- Cached exports -------------------------------------------------------------------------
 
 
-def cached_export(*, kind: str, directory: DirectoryPage, filters: DirectoryFilters) -> bytes:
-    """The export, gzip-compressed, from the cache or built and stored. Keyed on the
-    filters, the directory's generation and the last publication time."""
-    key = _cache_key(f"export:{kind}", directory=directory, filters=filters)
+def cached_export(
+    *,
+    kind: str,
+    scope: str,
+    filters: DirectoryFilters,
+    find_directory: Callable[[], DirectoryPage],
+) -> bytes:
+    """The export, gzip-compressed, from the cache or built and stored. Keyed on where it is
+    served (`scope`: host and path), the filters, the directory's generation and the last
+    publication time; `find_directory` (which may raise Http404) is called on a miss only:
+    a hit costs one query (the last publication time)."""
+    key = _cache_key(f"export:{kind}", scope=scope, filters=filters)
     stored = cache.get(key)
     if stored is not None:
         return stored
+    directory = find_directory()
     if kind == "actors.geojson":
-        data = orjson.dumps(actors_feature_collection(directory=directory, filters=filters))
+        data = actors_geojson(directory=directory, filters=filters)
     elif kind == "projects.geojson":
-        data = orjson.dumps(projects_feature_collection(directory=directory, filters=filters))
+        data = projects_geojson(directory=directory, filters=filters)
     elif kind == "actors.csv":
         data = actors_csv(
             filtered_actors(directory=directory, filters=filters),

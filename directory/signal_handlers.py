@@ -1,7 +1,7 @@
 """Keep the directory's cached exports, taxonomy lists and key figures fresh; put a new
 directory page under the editors' moderation workflow."""
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 
@@ -11,12 +11,33 @@ def _bump(**kwargs) -> None:
     bump_directory_generation()
 
 
-def _taxonomy_changed(**kwargs) -> None:
+def _taxonomy_changed(sender, **kwargs) -> None:
     # Renaming a theme changes the list's pages too, not only the exports.
     from home.page_cache import purge_page_cache
 
+    from .models import College, Country, Departement, SustainableDevelopmentGoal, Theme
+    from .selectors import refresh_map_features
+
+    if sender in (College, Country, Departement, SustainableDevelopmentGoal, Theme):
+        refresh_map_features()  # their slugs, numbers and codes are in the map's data
     _bump()
     purge_page_cache()
+
+
+def _actor_m2m_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
+    """An actor's themes, SDGs or countries changed outside `save()` (which recomputes its
+    map feature itself): recompute it from the database."""
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    from .models import ActorPage
+    from .selectors import refresh_map_features
+
+    if not reverse:
+        refresh_map_features(ActorPage.objects.filter(pk=instance.pk))
+    elif pk_set:
+        refresh_map_features(ActorPage.objects.filter(pk__in=pk_set))
+    elif action == "post_clear":
+        refresh_map_features()
 
 
 def _project_moved(sender, instance, **kwargs) -> None:
@@ -39,9 +60,10 @@ def _directory_created(sender, instance, created, raw=False, **kwargs) -> None:
 
 
 def connect() -> None:
-    from wagtail.models import Page
+    from wagtail.models import Page, PageViewRestriction
 
     from .models import (
+        ActorPage,
         College,
         Country,
         Departement,
@@ -52,6 +74,9 @@ def connect() -> None:
         WorldRegion,
     )
 
+    # A restriction on the directory hides its exports, which are served without a lookup.
+    post_save.connect(_bump, sender=PageViewRestriction, dispatch_uid="directory-restricted")
+    post_delete.connect(_bump, sender=PageViewRestriction, dispatch_uid="directory-unrestricted")
     # Any page: the signals' sender is not always the specific class.
     page_published.connect(_bump, dispatch_uid="directory-page-published")
     page_unpublished.connect(_bump, dispatch_uid="directory-page-unpublished")
@@ -60,6 +85,12 @@ def connect() -> None:
     post_save.connect(
         _directory_created, sender=DirectoryPage, dispatch_uid="directory-workflow-assigned"
     )
+    for name in ("themes", "sdgs", "countries"):
+        m2m_changed.connect(
+            _actor_m2m_changed,
+            sender=getattr(ActorPage, name).through,
+            dispatch_uid=f"directory-actor-{name}-changed",
+        )
     for model in (
         College,
         Country,

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext_lazy as _
@@ -22,8 +23,21 @@ if TYPE_CHECKING:
 PROJECTS_PER_PAGE = 20
 
 
-def _paginate(request: HttpRequest, queryset, per_page: int) -> dict:
-    paginator = Paginator(queryset, per_page)
+class CountedPaginator(Paginator):
+    """A paginator told its count (read with other numbers in one query) instead of asking
+    the database again."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = count  # `count` is a cached_property
+
+
+def _paginate(request: HttpRequest, queryset, per_page: int, count: int | None = None) -> dict:
+    paginator = (
+        Paginator(queryset, per_page)
+        if count is None
+        else CountedPaginator(queryset, per_page, count=count)
+    )
     # `get_page` turns page=abc, page=-1 or page=99999 into a valid page.
     page_obj = paginator.get_page(request.GET.get("page"))
     return {
@@ -88,10 +102,19 @@ def actor_list(request: HttpRequest, *, directory: DirectoryPage) -> HttpRespons
     filters = DirectoryFilters.from_query(request.GET)
     base = selectors.actor_queryset(directory=directory)
     actors = selectors.apply_filters(base, filters, facets=selectors.ACTOR_FACETS)
+    # The results count and those without a place, in one query.
+    counts = actors.order_by().aggregate(
+        total=Count("pk"), without_place=Count("pk", filter=Q(latitude__isnull=True))
+    )
     context = {
         **_filter_context(request, directory=directory, base=base, filters=filters, projects=False),
-        "without_place_count": actors.filter(latitude__isnull=True).count(),
-        **_paginate(request, selectors.actor_cards(actors), settings.DIRECTORY_ACTORS_PER_PAGE),
+        "without_place_count": counts["without_place"],
+        **_paginate(
+            request,
+            selectors.actor_cards(actors),
+            settings.DIRECTORY_ACTORS_PER_PAGE,
+            count=counts["total"],
+        ),
         **_map_context(directory=directory, filters=filters, export="actors.geojson"),
     }
     return directory.render(
@@ -115,11 +138,45 @@ def project_list(request: HttpRequest, *, directory: DirectoryPage) -> HttpRespo
     )
 
 
-def _export_response(
-    request: HttpRequest, *, kind: str, directory: DirectoryPage, content_type: str
-) -> HttpResponse:
+EXPORT_CONTENT_TYPES = {
+    "actors.geojson": "application/geo+json",
+    "projects.geojson": "application/geo+json",
+    "actors.csv": "text/csv; charset=utf-8",
+}
+
+
+@require_safe
+def export(request: HttpRequest, page_path: str, name: str) -> HttpResponse:
+    """`<directory>/actors.geojson`, `actors.csv`, `projects.geojson`: found through the page
+    tree, so they follow the directory page wherever it is (`/annuaire/` by default).
+
+    Served from the cache without looking the page up (a hit costs one query); on a miss the
+    directory is found, checked (live, no view restriction: their changes bump the
+    directory's generation) and the export built."""
+    from .models import DirectoryPage
+
+    if name not in EXPORT_CONTENT_TYPES:
+        raise Http404
     filters = DirectoryFilters.from_query(request.GET)
-    compressed = selectors.cached_export(kind=kind, directory=directory, filters=filters)
+
+    def find_directory() -> DirectoryPage:
+        route = Page.route_for_request(request, page_path)
+        directory = route[0] if route else None
+        if (
+            not isinstance(directory, DirectoryPage)
+            or not directory.live
+            or directory.get_view_restrictions().exists()
+        ):
+            raise Http404
+        return directory
+
+    compressed = selectors.cached_export(
+        kind=name,
+        scope=f"{request.get_host()}/{page_path}",
+        filters=filters,
+        find_directory=find_directory,
+    )
+    content_type = EXPORT_CONTENT_TYPES[name]
     if "gzip" in request.headers.get("Accept-Encoding", ""):
         response = HttpResponse(compressed, content_type=content_type)
         response["Content-Encoding"] = "gzip"
@@ -132,35 +189,6 @@ def _export_response(
     response["Access-Control-Allow-Origin"] = "*"
     if filters.is_active:
         response["X-Robots-Tag"] = "noindex"
-    return response
-
-
-EXPORT_CONTENT_TYPES = {
-    "actors.geojson": "application/geo+json",
-    "projects.geojson": "application/geo+json",
-    "actors.csv": "text/csv; charset=utf-8",
-}
-
-
-@require_safe
-def export(request: HttpRequest, page_path: str, name: str) -> HttpResponse:
-    """`<directory>/actors.geojson`, `actors.csv`, `projects.geojson`: found through the page
-    tree, so they follow the directory page wherever it is (`/annuaire/` by default)."""
-    from .models import DirectoryPage
-
-    if name not in EXPORT_CONTENT_TYPES:
-        raise Http404
-    route = Page.route_for_request(request, page_path)
-    directory = route[0] if route else None
-    if (
-        not isinstance(directory, DirectoryPage)
-        or not directory.live
-        or directory.get_view_restrictions().exists()
-    ):
-        raise Http404
-    response = _export_response(
-        request, kind=name, directory=directory, content_type=EXPORT_CONTENT_TYPES[name]
-    )
     if name.endswith(".csv"):
         response["Content-Disposition"] = 'attachment; filename="acteurs.csv"'
     return response

@@ -392,3 +392,106 @@ def test_query_counts_are_bounded_and_constant_at_10_and_200_actors(
             counts[url].append(len(captured.captured_queries))
     for url, (at_10, at_200) in counts.items():
         assert at_10 == at_200, url
+
+
+def _make_projects(actors: list[ActorPage], count: int) -> None:
+    """Projects spread over the actors; every third one has a precise place, the others
+    are drawn at their countries' centroids."""
+    start = sum(actor.get_children().count() for actor in actors)
+    for n in range(start, start + count):
+        project = ProjectPageFactory(
+            parent=actors[n % len(actors)],
+            title=f"Projet {n:03}",
+            countries=countries("BF", "SN") if n % 2 else countries("MA"),
+            sdgs=sdgs(1 + n % 17, 6),
+            themes=themes("sante"),
+            partner_actors=[actors[(n + 1) % len(actors)]],
+        )
+        if n % 3 == 0:
+            ProjectPlaceFactory(project=project, name=f"Lieu {n}")
+
+
+PROJECT_QUERY_BUDGETS = {
+    "/annuaire/projets/": 40,
+    "/annuaire/projets/?pays=BF&odd=6": 40,
+    "/annuaire/projets/?departement=33&page=2": 40,
+    "/annuaire/projects.geojson": 25,
+    "/annuaire/projects.geojson?pays=BF&odd=6": 25,
+}
+
+
+def test_project_query_counts_are_bounded_and_constant_at_10_and_200_projects(
+    client, directory, django_assert_max_num_queries
+):
+    _make_actors(directory, 4)
+    actors = list(ActorPage.objects.child_of(directory).specific())
+    counts: dict[str, list[int]] = {url: [] for url in PROJECT_QUERY_BUDGETS}
+    for total in (10, 200):
+        _make_projects(actors, total - sum(a.get_children().count() for a in actors))
+        for url, budget in PROJECT_QUERY_BUDGETS.items():
+            client.get(url)  # warms process-wide caches (content types, locales)
+            cache.clear()  # then measure a cold export or page
+            with django_assert_max_num_queries(budget) as captured:
+                response = client.get(url)
+                assert response.status_code == HTTPStatus.OK
+            counts[url].append(len(captured.captured_queries))
+        collection = geojson(client, "/annuaire/projects.geojson")
+        # Each project at its place, or at each of its countries' centroids.
+        assert len({f["properties"]["id"] for f in collection["features"]}) == total
+    for url, (at_10, at_200) in counts.items():
+        assert at_10 == at_200, url
+
+
+def test_map_feature_follows_publication_relations_and_taxonomies(client, directory, actors):
+    """actors.geojson reads each actor's precomputed `map_feature`: it follows a publication,
+    a change of relations outside `save()`, a taxonomy renamed, and rows written in bulk."""
+    from directory.models import Theme
+
+    def eau_feature() -> dict:
+        cache.clear()
+        collection = geojson(client, "/annuaire/actors.geojson")
+        return next(f for f in collection["features"] if f["properties"]["id"] == eau.pk)
+
+    eau = ActorPage.objects.get(pk=actors["eau"].pk)
+    # A new place and town, published through Wagtail.
+    eau.location = "SRID=4326;POINT(0.3404 46.5802)"
+    eau.city = "Poitiers"
+    eau.save_revision().publish()
+    feature = eau_feature()
+    assert feature["geometry"]["coordinates"] == [0.3404, 46.5802]
+    assert feature["properties"]["city"] == "Poitiers"
+    # A theme given outside the actor's `save()` (from the theme's side: a script, the shell).
+    Theme.objects.get(slug="culture").actors.add(eau)
+    assert eau_feature()["properties"]["themes"] == ["culture", "eau-assainissement-hygiene"]
+    # A theme's slug renamed by an editor.
+    culture = Theme.objects.get(slug="culture")
+    culture.slug = "culture-patrimoine"
+    culture.save()
+    assert "culture-patrimoine" in eau_feature()["properties"]["themes"]
+    # Rows written in bulk without it: computed on the first export, same result.
+    before = eau_feature()
+    ActorPage.objects.update(map_feature="")
+    assert eau_feature() == before
+    assert ActorPage.objects.get(pk=eau.pk).map_feature != ""
+    # Without a place: nothing to draw.
+    assert ActorPage.objects.get(pk=actors["sans-lieu"].pk).map_feature == ""
+
+
+def test_cached_exports_cost_one_query_and_follow_restrictions_and_unpublishing(
+    client, directory, actors, django_assert_max_num_queries
+):
+    from wagtail.models import PageViewRestriction
+
+    url = "/annuaire/actors.geojson"
+    assert client.get(url).status_code == HTTPStatus.OK
+    with django_assert_max_num_queries(1):  # the last publication time
+        assert client.get(url, HTTP_ACCEPT_ENCODING="gzip").status_code == HTTPStatus.OK
+    # Served without looking the page up, yet a restriction added later hides it at once.
+    restriction = PageViewRestriction.objects.create(
+        page=directory, restriction_type=PageViewRestriction.LOGIN
+    )
+    assert client.get(url).status_code == HTTPStatus.NOT_FOUND
+    restriction.delete()
+    assert client.get(url).status_code == HTTPStatus.OK
+    directory.unpublish()
+    assert client.get(url).status_code == HTTPStatus.NOT_FOUND

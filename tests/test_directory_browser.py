@@ -1,0 +1,157 @@
+"""The directory in a real browser (issue 3): filtered by département and SDG, the map and the
+list show the same actors."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from directory.models import DirectoryPage
+from directory.tests.factories import (
+    ActorPageFactory,
+    DirectoryPageFactory,
+    college,
+    countries,
+    departement,
+    sdgs,
+    themes,
+)
+from home.tests.factories import make_site_with_home
+
+from .conftest import BrowserPage
+
+pytestmark = pytest.mark.browser
+
+# Every marker accounted for once the map has drawn: the clusters' counts plus the markers
+# drawn on their own; null until it matches what the page loaded (`data-loaded`).
+MARKERS_ON_MAP = """() => {
+    const map = document.getElementById("directory-map");
+    if (!map || !map.dataset.loaded) return null;
+    let total = 0;
+    for (const icon of map.querySelectorAll(".leaflet-marker-pane .leaflet-marker-icon")) {
+        total += icon.classList.contains("marker-cluster")
+            ? parseInt(icon.textContent, 10) || 0 : 1;
+    }
+    return total === parseInt(map.dataset.loaded, 10) ? total : null;
+}"""
+
+
+@pytest.fixture
+def directory(transactional_db, django_db_serialized_rollback, settings) -> DirectoryPage:
+    """Gironde: six actors with SDG 6 in and around Bordeaux (close enough to cluster), one of
+    them without a place, and two with other goals; Vienne: two actors with SDG 6."""
+    # The test machines have no internet: map tiles come from the site itself.
+    settings.MAP_TILE_URL = "/static/img/favicon.svg?z={z}&x={x}&y={y}"
+    home = make_site_with_home()
+    directory = DirectoryPageFactory(parent=home)
+    gironde = [
+        ("Eau Vive Gironde", -0.5792, 44.8378),
+        ("Puits du Sahel", -0.5800, 44.8390),
+        ("Sources Solidaires", -0.5780, 44.8370),
+        ("Latrines pour Tous", -0.6436, 44.8386),
+        ("Hydraulique Villageoise", -0.2436, 44.9153),
+    ]
+    for title, lng, lat in gironde:
+        ActorPageFactory(
+            parent=directory,
+            title=title,
+            location=f"SRID=4326;POINT({lng} {lat})",
+            postcode="33000",
+            departement=departement("33"),
+            sdgs=sdgs(6, 3),
+            themes=themes("eau-assainissement-hygiene"),
+            countries=countries("BF"),
+        )
+    ActorPageFactory(
+        parent=directory,
+        title="Gouttes d'Eau sans adresse",
+        location="",
+        postcode="33000",
+        departement=departement("33"),
+        sdgs=sdgs(6),
+    )
+    for title in ("Écoles de Gironde", "Jumelage Bordeaux-Ouaga"):
+        ActorPageFactory(
+            parent=directory,
+            title=title,
+            location="SRID=4326;POINT(-0.5700 44.8400)",
+            postcode="33000",
+            departement=departement("33"),
+            college=college("collectivites"),
+            sdgs=sdgs(4),
+        )
+    vienne = [("Eau Poitou Sahel", 0.3404, 46.5802), ("Niger Vienne", 0.5461, 46.8178)]
+    for title, lng, lat in vienne:
+        ActorPageFactory(
+            parent=directory,
+            title=title,
+            location=f"SRID=4326;POINT({lng} {lat})",
+            postcode="86000",
+            departement=departement("86"),
+            sdgs=sdgs(6),
+        )
+    return directory
+
+
+def results_count(page) -> int:
+    text = page.locator(".results-count").inner_text()
+    return int(re.sub(r"\D", "", text.split("acteur")[0]))
+
+
+def without_place(page) -> int:
+    note = page.locator(".directory__without-place")
+    if note.count() == 0:
+        return 0
+    return int(re.sub(r"\D", "", note.inner_text().split("acteur")[0]))
+
+
+def markers_on_map(page) -> int:
+    page.wait_for_function(MARKERS_ON_MAP, timeout=15_000)
+    return page.evaluate(MARKERS_ON_MAP)
+
+
+def test_filtered_by_departement_and_sdg_the_map_and_the_list_agree(
+    live_server, directory, browser_page: BrowserPage
+) -> None:
+    page = browser_page.page
+    response = page.goto(f"{live_server.url}/annuaire/", wait_until="load")
+    assert response is not None and response.status == 200
+
+    # Unfiltered: ten actors, one without a place, nine on the map.
+    assert results_count(page) == 10
+    assert without_place(page) == 1
+    assert markers_on_map(page) == 9
+
+    # The visitor ticks Gironde and SDG 6 and applies the filters (a plain GET form).
+    page.locator("#filter-departement-33").check()
+    page.locator("#filter-odd-6").check()
+    with page.expect_navigation(wait_until="load"):
+        page.get_by_role("button", name="Appliquer les filtres").click()
+    assert "departement=33" in page.url and "odd=6" in page.url
+
+    listed = results_count(page)
+    assert listed == 6
+    assert page.locator(".card-grid > *").count() == listed
+    assert without_place(page) == 1
+    assert (
+        "1 acteur de cette liste n'a pas de lieu"
+        in page.locator(".directory__without-place").inner_text()
+    )
+    on_map = markers_on_map(page)
+    assert on_map == listed - without_place(page) == 5
+    # Three of them sit within a few hundred metres in Bordeaux: drawn as a cluster.
+    assert page.locator("#directory-map .marker-cluster").count() >= 1
+    # The map reads the same filters as the list.
+    assert "departement=33" in page.get_attribute("#directory-map", "data-geojson-url")
+
+    # A lone marker opens its popup: the actor's name, linked to its page.
+    lone = page.locator(
+        "#directory-map .leaflet-marker-pane .leaflet-marker-icon:not(.marker-cluster)"
+    )
+    if lone.count():
+        lone.first.click()
+        popup = page.locator(".leaflet-popup-content")
+        popup.wait_for()
+        assert popup.locator("a").count() == 1
+    assert browser_page.errors == []
