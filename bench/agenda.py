@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import json
 import os
 import statistics
 import sys
@@ -31,6 +30,9 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
+
+from bench.report import write_suite_report  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 
 
@@ -354,23 +356,7 @@ def main() -> int:
             f"{row['scenario']:48} {row['p50_ms']:8} {row['p99_ms']:8} {row['queries']:8}  "
             f"{row['note']}"
         )
-    print()
-    for label, ok in targets:
-        print(f"{'PASS' if ok else 'FAIL'}  {label}")
-    output = BASE_DIR / "bench" / "results" / f"agenda-{database}.json"
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(
-        json.dumps(
-            {
-                "results": results,
-                "targets": [{"target": label, "passed": ok} for label, ok in targets],
-            },
-            indent=2,
-            ensure_ascii=False,
-        )
-        + "\n"
-    )
-    print(f"written {output.relative_to(BASE_DIR)}")
+    write_suite_report("agenda", database, results, targets, events=args.events)
     return 0
 
 

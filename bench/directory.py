@@ -33,7 +33,6 @@ scenario, database, p50_ms, p99_ms, queries, note; `targets` with target and pas
 from __future__ import annotations
 
 import argparse
-import datetime
 import gc
 import json
 import os
@@ -53,6 +52,9 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
+
+from bench.report import write_suite_report  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 
 TWO_FILTERS = "/annuaire/?departement=33&odd=6"
@@ -876,27 +878,9 @@ def main() -> int:
         row["scenario"] = f"directory: {row['scenario']}"
         row["database"] = database
     print_table(rows)
-    for label, passed in targets:
-        print(f"{'PASS' if passed else 'FAIL'}  {label}")
-    results_dir = BASE_DIR / "bench" / "results"
-    results_dir.mkdir(parents=True, exist_ok=True)
-    output = results_dir / f"directory-{database}.json"
-    output.write_text(
-        json.dumps(
-            {
-                "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-                "actors": args.actors,
-                "projects": args.projects,
-                "database": database,
-                "results": rows,
-                "targets": [{"target": label, "passed": passed} for label, passed in targets],
-            },
-            indent=2,
-            ensure_ascii=False,
-        )
-        + "\n"
+    write_suite_report(
+        "directory", database, rows, targets, actors=args.actors, projects=args.projects
     )
-    say(f"written {output.relative_to(BASE_DIR)}")
     return 0
 
 

@@ -19,7 +19,6 @@ Writes `bench/results/editorial-<postgres|sqlite>.json` (the contract of bench/r
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import sys
@@ -29,6 +28,9 @@ from types import SimpleNamespace
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
+
+from bench.report import write_suite_report  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 os.environ.setdefault("SECRET_KEY", "bench-only")
 
@@ -166,12 +168,7 @@ def main() -> int:
                     and small_queries == large_queries,
                 }
             )
-    print()
-    for target in targets:
-        print(f"  {'PASS' if target['passed'] else 'FAIL'}  {target['target']}")
-    out = BASE_DIR / "bench" / "results" / f"editorial-{database}.json"
-    out.write_text(json.dumps({"results": rows, "targets": targets}, indent=2, ensure_ascii=False))
-    print(f"\n{out.relative_to(BASE_DIR)}")
+    write_suite_report("editorial", database, rows, targets)
     return 0
 
 

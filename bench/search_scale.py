@@ -26,7 +26,6 @@ of bench/run.py) and prints a table.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import statistics
@@ -37,6 +36,9 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
+
+from bench.report import write_suite_report  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 os.environ.setdefault("SECRET_KEY", "bench-only")
 # Every request comes from one address: the search's rate limit steps aside.
@@ -474,12 +476,7 @@ def main() -> int:
                 "passed": ac["p50"] < 30,
             }
         )
-    print()
-    for target in targets:
-        print(f"  {'PASS' if target['passed'] else 'FAIL'}  {target['target']}")
-    out = BASE_DIR / "bench" / "results" / f"search_scale-{database}.json"
-    out.write_text(json.dumps({"results": rows, "targets": targets}, indent=2, ensure_ascii=False))
-    print(f"\n{out.relative_to(BASE_DIR)}")
+    write_suite_report("search_scale", database, rows, targets)
     return 0
 
 
