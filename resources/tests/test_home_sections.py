@@ -75,6 +75,7 @@ def test_home_without_editorial_content_has_no_empty_section(client, home):
 def _home_queries(client) -> int:
     cache.clear()  # the page cache would answer without a query
     client.get("/", {"warm": "1"})  # in-process caches (content types) filled, as on a live site
+    cache.clear()  # and the sections' fragment rendered again: their queries are counted
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/").status_code == HTTPStatus.OK
     return len(queries)
@@ -90,3 +91,19 @@ def test_home_sections_queries_do_not_grow(client, editorial, fast_pages):
     at_200 = _home_queries(client)
     assert at_200 == at_10
     assert at_200 <= 40
+
+
+def test_home_sections_are_kept_until_a_publication(client, editorial, django_user_model):
+    news_index = editorial[0]
+    NewsPageFactory(parent=news_index, title="Première nouvelle")
+    # A logged-in editor bypasses the page cache: only the sections' fragment is kept.
+    client.force_login(django_user_model.objects.create_superuser("ed", "ed@exemple.org", "x"))
+    with CaptureQueriesContext(connection) as first:
+        assert "Première nouvelle" in client.get("/").content.decode()
+    with CaptureQueriesContext(connection) as second:
+        assert "Première nouvelle" in client.get("/").content.decode()
+    assert len(second) < len(first) - 3  # five sections' queries saved
+
+    news = NewsPageFactory(parent=news_index, title="Deuxième nouvelle", live=False)
+    news.save_revision().publish()  # a publication bumps the content generation
+    assert "Deuxième nouvelle" in client.get("/").content.decode()
