@@ -7,7 +7,13 @@ from .pages import (
     ProjectPlace,
     departement_for_postcode,
 )
-from .places import PlaceMixin, format_location, parse_location, validate_location
+from .places import (
+    PlaceMixin,
+    coordinate_constraints,
+    format_location,
+    parse_location,
+    validate_location,
+)
 from .registration import MemberSpace, RegistrationRequest
 from .taxonomies import (
     College,
@@ -37,6 +43,7 @@ __all__ = [
     "Theme",
     "WorldRegion",
     "departement_for_postcode",
+    "coordinate_constraints",
     "format_location",
     "parse_location",
     "validate_location",

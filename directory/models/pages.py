@@ -35,7 +35,7 @@ from home.page_cache import public_page_cache
 
 from ..blocks import DirectoryStreamBlock
 from ..panels import MapPanel
-from .places import PlaceMixin
+from .places import PlaceMixin, coordinate_constraints
 from .taxonomies import Departement
 
 QUALIFICATION_PERMISSION = "directory.change_qualification"
@@ -385,18 +385,7 @@ class ActorPage(PlaceMixin, BasePage):
             ),
             ("export_private", _("Peut exporter toutes les données des acteurs")),
         ]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(latitude__gte=-90, latitude__lte=90)
-                | models.Q(latitude__isnull=True),
-                name="directory_actor_latitude_range",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(longitude__gte=-180, longitude__lte=180)
-                | models.Q(longitude__isnull=True),
-                name="directory_actor_longitude_range",
-            ),
-        ]
+        constraints = coordinate_constraints("directory_actor")
 
     @property
     def summary(self) -> str:
@@ -671,18 +660,7 @@ class ProjectPlace(PlaceMixin, Orderable):
     class Meta(Orderable.Meta):
         verbose_name = _("lieu d'intervention")
         verbose_name_plural = _("lieux d'intervention")
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(latitude__gte=-90, latitude__lte=90)
-                | models.Q(latitude__isnull=True),
-                name="directory_place_latitude_range",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(longitude__gte=-180, longitude__lte=180)
-                | models.Q(longitude__isnull=True),
-                name="directory_place_longitude_range",
-            ),
-        ]
+        constraints = coordinate_constraints("directory_place")
 
     def __str__(self) -> str:
         return self.name

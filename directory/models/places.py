@@ -75,6 +75,23 @@ def format_location(*, latitude: float, longitude: float) -> str:
     return f"SRID=4326;POINT({longitude} {latitude})"
 
 
+def coordinate_constraints(prefix: str) -> list[models.CheckConstraint]:
+    """The database's own refusal of out-of-range coordinates, for a model with a place
+    (`Meta.constraints = [*coordinate_constraints("app_model")]`)."""
+    return [
+        models.CheckConstraint(
+            condition=models.Q(latitude__gte=-90, latitude__lte=90)
+            | models.Q(latitude__isnull=True),
+            name=f"{prefix}_latitude_range",
+        ),
+        models.CheckConstraint(
+            condition=models.Q(longitude__gte=-180, longitude__lte=180)
+            | models.Q(longitude__isnull=True),
+            name=f"{prefix}_longitude_range",
+        ),
+    ]
+
+
 class PlaceMixin(models.Model):
     """A place set with the map widget, and its coordinates as indexed numeric fields."""
 

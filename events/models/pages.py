@@ -29,7 +29,12 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable
 from wagtail.search import index
 
-from directory.models import ActorPage, PlaceMixin, departement_for_postcode
+from directory.models import (
+    ActorPage,
+    PlaceMixin,
+    coordinate_constraints,
+    departement_for_postcode,
+)
 from directory.panels import MapPanel
 from home.blocks import BaseStreamBlock
 from home.models import BasePage
@@ -326,18 +331,7 @@ class EventPage(RoutablePageMixin, PlaceMixin, BasePage):
         verbose_name = _("événement")
         verbose_name_plural = _("événements")
         indexes = [models.Index(fields=["end_at", "start_at"], name="events_end_start_idx")]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(latitude__gte=-90, latitude__lte=90)
-                | models.Q(latitude__isnull=True),
-                name="events_event_latitude_range",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(longitude__gte=-180, longitude__lte=180)
-                | models.Q(longitude__isnull=True),
-                name="events_event_longitude_range",
-            ),
-        ]
+        constraints = coordinate_constraints("events_event")
 
     # --- Derived fields -----------------------------------------------------------------
 
