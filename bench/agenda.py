@@ -32,6 +32,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
 from bench.report import write_suite_report  # noqa: E402
+from bench.synthetic import treebeard_path  # noqa: E402
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 
@@ -43,16 +44,6 @@ def setup() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-
-
-def _path(parent_path: str, number: int) -> str:
-    """Treebeard's materialised path of the `number`-th child (steps of 4, base 36)."""
-    alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-    step = ""
-    while number:
-        number, digit = divmod(number, 36)
-        step = alphabet[digit] + step
-    return parent_path + step.rjust(4, "0")
 
 
 def fill(events: int, sessions: int) -> None:
@@ -97,7 +88,7 @@ def fill(events: int, sessions: int) -> None:
                     slug=f"evenement-{number}",
                     content_type=content_type,
                     locale=locale,
-                    path=_path(agenda.path, number + 1),
+                    path=treebeard_path(agenda.path, number + 1),
                     depth=agenda.depth + 1,
                     numchild=0,
                     url_path=f"{agenda.url_path}evenement-{number}/",

@@ -54,6 +54,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
 from bench.report import write_suite_report  # noqa: E402
+from bench.synthetic import treebeard_path  # noqa: E402
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 
@@ -175,16 +176,6 @@ def setup() -> None:
     call_command("migrate", verbosity=0)
 
 
-def _path(parent_path: str, number: int) -> str:
-    """Treebeard's materialised path of the `number`-th child (steps of 4, base 36)."""
-    alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-    step = ""
-    while number:
-        number, digit = divmod(number, 36)
-        step = alphabet[digit] + step
-    return parent_path + step.rjust(4, "0")
-
-
 def _insert_rows(model, instances: list, batch_size: int = 2000) -> None:
     """Multi-row INSERTs of a page model's own table (`bulk_create` refuses multi-table
     inheritance); the `wagtailcore_page` rows exist already."""
@@ -298,7 +289,7 @@ def fill(actors: int, projects: int, seed: int = 3) -> None:
                     slug=slug_of(name),
                     content_type=actor_type,
                     locale=locale,
-                    path=_path(directory.path, number + 1),
+                    path=treebeard_path(directory.path, number + 1),
                     depth=directory.depth + 1,
                     numchild=0,
                     url_path=f"{directory.url_path}{slug_of(name)}/",
@@ -352,7 +343,7 @@ def fill(actors: int, projects: int, seed: int = 3) -> None:
                         slug=slug,
                         content_type=project_type,
                         locale=locale,
-                        path=_path(actor.path, child + 1),
+                        path=treebeard_path(actor.path, child + 1),
                         depth=actor.depth + 1,
                         numchild=0,
                         url_path=f"{actor.url_path}{slug}/",

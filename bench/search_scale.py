@@ -38,6 +38,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
 from bench.report import write_suite_report  # noqa: E402
+from bench.synthetic import treebeard_path  # noqa: E402
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 os.environ.setdefault("SECRET_KEY", "bench-only")
@@ -200,7 +201,7 @@ def build(size: int, rng: random.Random) -> None:
                 title=title,
                 draft_title=title,
                 slug=f"page-{n}",
-                path=home.path + _step(n + 1),
+                path=treebeard_path(home.path, n + 1),
                 depth=3,
                 numchild=0,
                 url_path=f"/accueil/page-{n}/",
@@ -246,15 +247,6 @@ def build(size: int, rng: random.Random) -> None:
                 )
         Page.objects.filter(pk=home.pk).update(numchild=size)
         _index(standard_type.pk, news_type.pk)
-
-
-def _step(n: int) -> str:
-    alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-    out = ""
-    for _ in range(4):
-        n, r = divmod(n, 36)
-        out = alphabet[r] + out
-    return out
 
 
 def _rows(standard_type: int, news_type: int) -> list[tuple[int, int, str, str]]:
