@@ -8,25 +8,30 @@ facets would re-run the full-text condition once per facet. The fix belongs in t
 it is made here, in our code:
 
 - the text condition hits the index directly (`title @@ q OR body @@ q`, two GIN indexes, on
-  PostgreSQL; one FTS5 `MATCH` with `bm25()` on SQLite);
+  PostgreSQL; one FTS5 `MATCH` with `bm25()` on SQLite), with no join: which pages a visitor
+  may see is read from the page universe below;
+- the page universe: the live public pages, and for each facet value (type, theme, SDG,
+  département, country) the pages that have it, as bitmaps (a Python integer, one bit a page
+  id), built in one pass over the page and relation tables and kept until a page changes;
 - one pass a query: the visible matching pages and documents, ranked, read once and kept two
   minutes as the query's match set (dropped at once when pages or documents change); totals,
-  facets, facet filters and every results page are computed from it, the matched ids sent to
-  the relation tables as one array parameter, never by running the text condition again;
+  facets, facet filters and every results page are bitmap operations between the match set
+  and the universe (an AND and a population count a facet value, no query), never by running
+  the text condition again;
 - what a request shows (counts, keys, highlighted results) is kept as long, so the same search
   asked again costs cache reads.
 
 A query nobody asked for in the last two minutes still pays one pass over its matching index
-rows (linear in the number of matches: a word found in most pages is counted exactly); a
-refinement (another facet or page) skips the text condition but still counts over the match
-set; the same request again costs the same whatever the size of the index. The index itself is
-still built and kept up to date by Wagtail."""
+rows (linear in the number of matches: a word found in most pages is ranked exactly); a
+refinement (another facet or page) costs bitmap operations on a few kilobytes; the same
+request again costs cache reads. The first search after a page changes rebuilds the universe
+(one pass over the pages and their facets); saving a draft changes nothing here. The index
+itself is still built and kept up to date by Wagtail."""
 
 from __future__ import annotations
 
 import difflib
 import hashlib
-import json
 import re
 import unicodedata
 from array import array
@@ -40,8 +45,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache as django_cache
 from django.db import connection
-from django.db.models import BigIntegerField, Count, F, Field, Lookup, Model, Q, QuerySet
-from django.db.models.fields.related import ForeignObject
+from django.db.models import BigIntegerField, F, Model, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 from wagtail.documents import get_document_model
@@ -139,17 +143,12 @@ class Relation:
     owner: str  # the page column of the table, or "pk"
     path: str  # the value, from the table (or the page model)
 
-    def owners(self, values) -> QuerySet:
+    def pairs(self) -> QuerySet:
+        """(page id, facet value) of every page of the model that has a value."""
         if self.through is None:
-            return self.model.objects.filter(**{f"{self.path}__in": values}).values("pk")
-        return self.through.objects.filter(**{f"{self.path}__in": values}).values(self.owner)
-
-    def counts(self, pages: QuerySet) -> QuerySet:
-        if self.through is None:
-            rows = self.model.objects.filter(pk__in=pages.values("pk"))
-            return rows.order_by().values_list(self.path).annotate(n=Count("pk"))
-        rows = self.through.objects.filter(**{f"{self.owner}__in": pages.values("pk")})
-        return rows.order_by().values_list(self.path).annotate(n=Count(self.owner, distinct=True))
+            rows = self.model.objects.filter(**{f"{self.path}__isnull": False})
+            return rows.order_by().values_list("pk", self.path)
+        return self.through.objects.order_by().values_list(self.owner, self.path)
 
 
 def _m2m(field_name: str, target: str) -> list[Relation]:
@@ -256,13 +255,10 @@ def _fts_expression(terms: list[str], *, columns: str = "{title body}") -> str:
     return f"{columns} : ({quoted})"
 
 
-def _ranked_all(terms: list[str]) -> list[tuple[int, int]]:
-    """(content type id, object id) of every visible page and document matching the terms,
-    best first: one query, one pass over the matching index rows."""
-    document_type = ContentType.objects.get_for_model(get_document_model()).pk
-    allowed = Q(
-        content_type_id__in=_page_content_type_ids(), target_id__in=visible_pages().values("pk")
-    ) | Q(content_type_id=document_type, target_id__in=visible_documents().values("pk"))
+def _ranked_rows(terms: list[str]) -> list[tuple[int, int]]:
+    """(content type id, object id) of every index entry matching the terms, best first: one
+    pass over the matching index rows. Which of them a visitor may see is decided after, from
+    the page universe (a join on the page table here would cost as much as the match)."""
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchRank
 
@@ -270,7 +266,6 @@ def _ranked_all(terms: list[str]) -> list[tuple[int, int]]:
         ranked = (
             _entries()
             .filter(Q(title=query) | Q(body=query))
-            .filter(allowed)
             .annotate(
                 score=SearchRank(F("title"), query) * F("title_norm") * 2
                 + SearchRank(F("body"), query)
@@ -282,41 +277,149 @@ def _ranked_all(terms: list[str]) -> list[tuple[int, int]]:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
-    allowed_sql, allowed_params = _entries().filter(allowed).values("pk").query.sql_with_params()
     table = _fts_table()
     sql = (
         f"SELECT e.content_type_id, CAST(e.object_id AS INTEGER) "  # noqa: S608
         f"FROM {table} JOIN {IndexEntry._meta.db_table} e ON e.id = {table}.rowid "
-        f"WHERE {table} MATCH %s AND e.id IN ({allowed_sql}) "
+        f"WHERE {table} MATCH %s "
         f"ORDER BY bm25({table}, 0.0, 1.0, 4.0), e.id DESC"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [_fts_expression(terms), *allowed_params])
+        cursor.execute(sql, [_fts_expression(terms)])
         return [(int(ct), int(pk)) for ct, pk in cursor.fetchall()]
 
 
-# --- Cached match sets --------------------------------------------------------------------
+def _ranked_all(terms: list[str], universe: Universe) -> list[tuple[int, int]]:
+    """The matches a visitor may see, best first: live public pages (read from the universe's
+    bitmap) and documents outside restricted collections."""
+    rows = _ranked_rows(terms)
+    document_type = _content_type_of(get_document_model())
+    page_types = set(_page_content_type_ids())
+    visible = universe.visible_bytes()
+    # Documents are few beside pages: their visible ids in one query (not one parameter per
+    # matched id, which SQLite caps).
+    documents = (
+        set(visible_documents().values_list("pk", flat=True))
+        if any(ct == document_type for ct, _pk in rows)
+        else set()
+    )
+    return [
+        (ct, pk)
+        for ct, pk in rows
+        if (ct in page_types and has_bit(visible, pk)) or (ct == document_type and pk in documents)
+    ]
+
+
+# --- Bitmaps ------------------------------------------------------------------------------
+# A set of page ids as a Python integer, bit n standing for page n: intersections, unions and
+# counts are single operations on a few kilobytes (a page id in the millions would make them
+# megabytes: a bitmap takes the highest id it holds / 8 bytes).
+
+
+def bitmap(ids) -> int:
+    ids = list(ids)
+    if not ids:
+        return 0
+    buffer = bytearray((max(ids) >> 3) + 1)
+    for pk in ids:
+        buffer[pk >> 3] |= 1 << (pk & 7)
+    return int.from_bytes(buffer, "little")
+
+
+def bitmap_bytes(bits: int) -> bytes:
+    return bits.to_bytes((bits.bit_length() + 7) // 8, "little")
+
+
+def has_bit(raw: bytes, pk: int) -> bool:
+    index = pk >> 3
+    return 0 <= index < len(raw) and bool(raw[index] >> (pk & 7) & 1)
+
+
+@dataclass
+class Universe:
+    """What every search shares until a page changes: the live public pages, and for each
+    facet value the pages that have it (any page: a search ANDs them with its visible
+    matches). Built in one pass over the page table and the facets' relation tables."""
+
+    visible: int
+    facets: dict[str, dict[str, int]]
+
+    def visible_bytes(self) -> bytes:
+        return bitmap_bytes(self.visible)
+
+    def any_of(self, name: str, values: tuple[str, ...]) -> int:
+        bits = 0
+        for value in values:
+            bits |= self.facets[name].get(value, 0)
+        return bits
+
+    def counts(self, name: str, pages: int) -> Counter:
+        counts: Counter[str] = Counter()
+        for value, bits in self.facets[name].items():
+            n = (pages & bits).bit_count()
+            if n:
+                counts[value] = n
+        return counts
+
+
+def _build_universe() -> Universe:
+    mapping = _type_of_content_type()
+    rows = list(visible_pages().order_by().values_list("pk", "content_type_id"))
+    by_type: dict[str, list[int]] = {}
+    for pk, ct in rows:
+        by_type.setdefault(mapping.get(ct, PAGE_TYPE[0]), []).append(pk)
+    facets: dict[str, dict[str, int]] = {
+        "type": {value: bitmap(ids) for value, ids in by_type.items()}
+    }
+    for name, relations in facet_relations().items():
+        by_value: dict[str, list[int]] = {}
+        if relations:
+            # One query a facet, whatever the number of page types that have it.
+            pairs = [relation.pairs() for relation in relations]
+            for pk, value in pairs[0].union(*pairs[1:], all=True) if len(pairs) > 1 else pairs[0]:
+                if value is not None:
+                    by_value.setdefault(str(value), []).append(pk)
+        facets[name] = {value: bitmap(ids) for value, ids in by_value.items()}
+    return Universe(bitmap(pk for pk, _ct in rows), facets)
+
+
+# --- Generations and cached match sets ----------------------------------------------------
 
 # A query's ranked match set and its outcomes (one per filters and page) are kept this long,
 # and dropped at once when pages or documents change (the search generation, bumped by
-# search/signal_handlers.py).
+# search/signal_handlers.py). The page universe is kept until a page changes (its own
+# generation: a document changes the matches, not the pages).
 MATCH_SECONDS = 120
+UNIVERSE_SECONDS = 3600
 GENERATION_KEY = "search:generation"
+UNIVERSE_GENERATION_KEY = "search:universe-generation"
 
 
-def current_generation() -> int:
-    value = django_cache.get(GENERATION_KEY)
+def _generation(key: str) -> int:
+    value = django_cache.get(key)
     if value is None:
-        django_cache.add(GENERATION_KEY, 1, timeout=None)
-        value = django_cache.get(GENERATION_KEY, 1)
+        django_cache.add(key, 1, timeout=None)
+        value = django_cache.get(key, 1)
     return int(value)
 
 
-def bump_generation() -> None:
+def _bump(key: str) -> None:
     try:
-        django_cache.incr(GENERATION_KEY)
+        django_cache.incr(key)
     except ValueError:
-        django_cache.set(GENERATION_KEY, 2, timeout=None)
+        django_cache.set(key, 2, timeout=None)
+
+
+def current_generation() -> int:
+    return _generation(GENERATION_KEY)
+
+
+def bump_generation(*, pages: bool = True) -> None:
+    """Something a search may find changed: every match set is dropped; with `pages` (a page,
+    its facets or its visibility changed) the page universe too."""
+    if pages:
+        _bump(UNIVERSE_GENERATION_KEY)
+    _bump(GENERATION_KEY)
 
 
 def cache_key(kind: str, generation: int, *parts: object) -> str:
@@ -324,83 +427,42 @@ def cache_key(kind: str, generation: int, *parts: object) -> str:
     return f"search:{kind}:{generation}:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 
-def match_set(terms: list[str], *, generation: int) -> list[tuple[int, int]]:
-    """The ranked (content type id, object id) pairs of a query, computed once per query and
-    generation: counting, filtering by facets and paging then read it instead of running the
-    full-text condition again. Stored packed (two integers a match)."""
+def current_universe() -> Universe:
+    key = f"search:universe:{connection.vendor}:{_generation(UNIVERSE_GENERATION_KEY)}"
+    universe = django_cache.get(key)
+    if universe is None:
+        universe = _build_universe()
+        django_cache.set(key, universe, UNIVERSE_SECONDS)
+    return universe
+
+
+def match_set(
+    terms: list[str], *, generation: int, universe: Universe | None = None
+) -> list[tuple[int, int]]:
+    """The ranked visible (content type id, object id) pairs of a query, computed once per
+    query and generation: counting, filtering by facets and paging then read it instead of
+    running the full-text condition again. Stored packed (two integers a match)."""
     key = cache_key("matches", generation, terms)
     packed = django_cache.get(key)
     if packed is not None:
         flat = array("q")
         flat.frombytes(packed)
         return list(zip(flat[0::2], flat[1::2], strict=True))
-    ranked = _ranked_all(terms)
+    ranked = _ranked_all(terms, universe or current_universe())
     flat = array("q", chain.from_iterable(ranked))
     django_cache.set(key, flat.tobytes(), MATCH_SECONDS)
     return ranked
 
 
-def match_groups(
-    terms: list[str], ranked: list[tuple[int, int]], *, generation: int
-) -> dict[int, list[int]]:
-    """The match set's page ids by content type (documents left out), kept beside it: every
-    refinement needs them and regrouping tens of thousands of ids costs more than reading
-    them back."""
-    key = cache_key("groups", generation, terms)
-    packed = django_cache.get(key)
-    if packed is not None:
-        grouped = {}
-        for ct, raw in packed.items():
-            ids = array("q")
-            ids.frombytes(raw)
-            grouped[ct] = ids.tolist()
-        return grouped
-    document_type = ContentType.objects.get_for_model(get_document_model()).pk
-    grouped: dict[int, list[int]] = {}
-    for ct, pk in ranked:
-        if ct != document_type:
-            grouped.setdefault(ct, []).append(pk)
-    django_cache.set(
-        key, {ct: array("q", ids).tobytes() for ct, ids in grouped.items()}, MATCH_SECONDS
-    )
-    return grouped
-
-
-class IdsIn(Lookup):
-    """`field__ids_in=[...]`: the ids sent as one parameter, a text literal, which the
-    database reads as an array (PostgreSQL: `= ANY`, an index scan or a hash) or as JSON
-    (SQLite). Tens of thousands of ids stay one short statement: no placeholder each, and no
-    per-element quoting by the driver (psycopg's list adaptation costs milliseconds per
-    thousand ids)."""
-
-    lookup_name = "ids_in"
-    prepare_rhs = False
-
-    def as_sql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        ids = self.rhs.ids
-        if connection.vendor == "postgresql":
-            literal = "{" + ",".join(map(str, ids)) + "}"
-            return f"{lhs} = ANY(%s::bigint[])", [*lhs_params, literal]
-        # `lhs` is the column Django compiled; the ids go in as a parameter.
-        sql = f"{lhs} IN (SELECT value FROM json_each(%s))"  # noqa: S608
-        return sql, [*lhs_params, json.dumps(ids)]
-
-
-Field.register_lookup(IdsIn)
-ForeignObject.register_lookup(IdsIn)
-
-
-@dataclass(frozen=True)
-class Ids:
-    """The right-hand side of `ids_in`: not a list, so Django passes it through whole
-    instead of checking every element."""
-
-    ids: tuple[int, ...]
-
-
-def ids_in(field: str, ids: list[int]) -> Q:
-    return Q(**{f"{field}__ids_in": Ids(tuple(map(int, ids)))})
+def matched_pages(terms: list[str], ranked: list[tuple[int, int]], *, generation: int) -> int:
+    """The match set's pages (documents left out) as a bitmap, kept beside it."""
+    key = cache_key("matched-pages", generation, terms)
+    bits = django_cache.get(key)
+    if bits is None:
+        document_type = _content_type_of(get_document_model())
+        bits = bitmap(pk for ct, pk in ranked if ct != document_type)
+        django_cache.set(key, bits, MATCH_SECONDS)
+    return bits
 
 
 # --- The search ---------------------------------------------------------------------------
@@ -448,73 +510,6 @@ def _content_type_of(model: type[Model]) -> int:
     return ContentType.objects.get_for_model(model).pk
 
 
-def _by_type(pages: dict[int, int]) -> dict[int, list[int]]:
-    """Content type id → the ids of `pages` (id → content type id) of that type."""
-    grouped: dict[int, list[int]] = {}
-    for pk, ct in pages.items():
-        grouped.setdefault(ct, []).append(pk)
-    return grouped
-
-
-def _facet_match(
-    name: str, values: tuple[str, ...], pages: dict[int, int], grouped: dict[int, list[int]]
-) -> set[int]:
-    """The pages (id → content type id) that have one of `values` for facet `name`."""
-    if name == "type":
-        mapping = _type_of_content_type()
-        return {pk for pk, ct in pages.items() if mapping.get(ct, PAGE_TYPE[0]) in values}
-    matched: set[int] = set()
-    for relation in facet_relations()[name]:
-        ids = grouped.get(_content_type_of(relation.model))
-        if not ids:
-            continue
-        if relation.through is None:
-            rows = relation.model.objects.filter(
-                ids_in("pk", ids), **{f"{relation.path}__in": values}
-            ).values_list("pk", flat=True)
-        else:
-            rows = relation.through.objects.filter(
-                ids_in(relation.owner, ids), **{f"{relation.path}__in": values}
-            ).values_list(relation.owner, flat=True)
-        matched.update(rows)
-    return matched
-
-
-def _facet_counts(name: str, pages: dict[int, int], grouped: dict[int, list[int]]) -> Counter:
-    counts: Counter[str] = Counter()
-    if name == "type":
-        mapping = _type_of_content_type()
-        for ct, ids in grouped.items():
-            counts[mapping.get(ct, PAGE_TYPE[0])] += len(ids)
-        return counts
-    subqueries = []
-    for relation in facet_relations()[name]:
-        ids = grouped.get(_content_type_of(relation.model))
-        if not ids:
-            continue
-        if relation.through is None:
-            rows = relation.model.objects.filter(ids_in("pk", ids))
-            subqueries.append(rows.order_by().values_list(relation.path).annotate(n=Count("pk")))
-        else:
-            rows = relation.through.objects.filter(ids_in(relation.owner, ids))
-            subqueries.append(
-                rows.order_by()
-                .values_list(relation.path)
-                .annotate(n=Count(relation.owner, distinct=True))
-            )
-    if subqueries:
-        # One query for every page type that has the facet.
-        union = (
-            subqueries[0].union(*subqueries[1:], all=True)
-            if len(subqueries) > 1
-            else (subqueries[0])
-        )
-        for value, n in union:
-            if value is not None:
-                counts[str(value)] += n
-    return counts
-
-
 def _page_key(raw: str | None) -> str:
     return str(raw or "1").strip()[:9]
 
@@ -531,9 +526,9 @@ def search(
     ranked keys of the asked results page.
 
     The query's ranked match set is computed once (one pass over the matching index rows)
-    and kept briefly; facets filter and count its pages with one query per facet on the
-    relation tables, the ids passed as one parameter. The outcome itself is kept as long,
-    so the same search asked again costs a cache read."""
+    and kept briefly; facets filter and count its pages as bitmap operations against the
+    page universe (no query). The outcome itself is kept as long, so the same search asked
+    again costs a cache read."""
     terms = query_terms(query)
     if not terms:
         return SearchOutcome(0, [], [])
@@ -559,77 +554,51 @@ def _compute(
     with_facets: bool,
     generation: int,
 ) -> tuple[int, dict[str, Counter], list[tuple[int, int]], int]:
-    ranked = match_set(terms, generation=generation)
-    document_type = ContentType.objects.get_for_model(get_document_model()).pk
-    grouped_all = match_groups(terms, ranked, generation=generation)
-    candidates: dict[int, int] = {}
-    for ct, ids in grouped_all.items():
-        candidates.update(dict.fromkeys(ids, ct))
-    documents_count = len(ranked) - len(candidates)
-    active = {name: filters.values(name) for name in FACET_NAMES if filters.values(name)}
-    matches = {
-        name: _facet_match(name, values, candidates, grouped_all) for name, values in active.items()
+    universe = current_universe()
+    ranked = match_set(terms, generation=generation, universe=universe)
+    matched = matched_pages(terms, ranked, generation=generation)
+    documents_count = len(ranked) - matched.bit_count()
+    chosen = {
+        name: universe.any_of(name, filters.values(name))
+        for name in FACET_NAMES
+        if filters.values(name)
     }
 
-    def narrowing(skip: str | None) -> dict[int, int]:
-        pages = candidates
-        for name, matched in matches.items():
+    def narrowing(skip: str | None) -> int:
+        # A facet is counted with the query and the other facets, not with itself.
+        bits = matched
+        for name, selected in chosen.items():
             if name != skip:
-                pages = {pk: ct for pk, ct in pages.items() if pk in matched}
-        return pages
+                bits &= selected
+        return bits
 
     pages = narrowing(None)
-
-    def narrowed(skip: str) -> dict[int, int]:
-        # Skipping a facet that is not active narrows like all of them: computed once.
-        return narrowing(skip) if skip in matches else pages
-
     wants_documents = not filters.has_page_facets and (
         not filters.type or DOCUMENT_TYPE[0] in filters.type
     )
-    total = len(pages) + (documents_count if wants_documents else 0)
+    total = pages.bit_count() + (documents_count if wants_documents else 0)
     number = valid_page_number(page, total=total, per_page=per_page)
-    start = (number - 1) * per_page
+    skip = (number - 1) * per_page
+    document_type = _content_type_of(get_document_model())
+    shown = bitmap_bytes(pages)
     keys: list[tuple[int, int]] = []
     for ct, pk in ranked:
-        if (pk in pages and ct != document_type) or (wants_documents and ct == document_type):
-            if start:
-                start -= 1
+        if (wants_documents and ct == document_type) or (
+            ct != document_type and has_bit(shown, pk)
+        ):
+            if skip:
+                skip -= 1
                 continue
             keys.append((ct, pk))
             if len(keys) == per_page:
                 break
     counts: dict[str, Counter] = {}
     if with_facets:
-        grouped_pages = grouped_all if pages is candidates else _by_type(pages)
         for name in FACET_NAMES:
-            subset = narrowed(name)
-            if subset is candidates:
-                # The facet counted over the whole match set: the same for every refinement
-                # on this facet alone, kept with the match set.
-                counts[name] = _whole_set_counts(name, terms, generation, candidates, grouped_all)
-            else:
-                grouped = grouped_pages if subset is pages else _by_type(subset)
-                counts[name] = _facet_counts(name, subset, grouped)
+            counts[name] = universe.counts(name, narrowing(name))
             if name == "type" and not filters.has_page_facets and documents_count:
-                counts[name] = counts[name].copy()
                 counts[name][DOCUMENT_TYPE[0]] += documents_count
     return total, counts, keys, number
-
-
-def _whole_set_counts(
-    name: str,
-    terms: list[str],
-    generation: int,
-    candidates: dict[int, int],
-    grouped: dict[int, list[int]],
-) -> Counter:
-    key = cache_key("counts", generation, terms, name)
-    counts = django_cache.get(key)
-    if counts is None:
-        counts = _facet_counts(name, candidates, grouped)
-        django_cache.set(key, counts, MATCH_SECONDS)
-    return counts
 
 
 FACET_LEGENDS = {

@@ -70,3 +70,67 @@ def test_match_set_is_in_rank_order_and_complete(home):
     # A title match outranks a body match; the cached copy reads back the same.
     assert titles[ranked[0][1]] == "Hydraulique et assainissement"
     assert selectors.match_set(["hydraulique"], generation=generation) == ranked
+
+
+def _universe_generation() -> int:
+    return selectors._generation(selectors.UNIVERSE_GENERATION_KEY)
+
+
+def test_saving_a_draft_keeps_the_kept_search_and_publishing_refreshes_it(client, home):
+    page = StandardPageFactory(parent=home, title="Hydraulique villageoise")
+    _get(client, "hydraulique")
+    before = _universe_generation()
+    page.title = "Hydraulique urbaine"
+    page.save_revision()  # a draft: the live page, and so the search, are unchanged
+    html, sql = _get(client, "hydraulique", page="1")
+    assert "Hydraulique villageoise" in html
+    assert "Hydraulique urbaine" not in html
+    assert not any(FULL_TEXT in query for query in sql)
+    assert _universe_generation() == before
+    page.get_latest_revision().publish()
+    html, sql = _get(client, "hydraulique")
+    assert "Hydraulique urbaine" in html
+    assert any(FULL_TEXT in query for query in sql)
+    assert _universe_generation() > before
+
+
+def test_a_document_change_keeps_the_page_universe(home):
+    from django.core.files.base import ContentFile
+    from wagtail.documents.models import Document
+
+    before = _universe_generation()
+    matches_before = selectors.current_generation()
+    document = Document(title="Compte rendu")
+    document.file.save("cr.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
+    document.save()
+    assert selectors.current_generation() > matches_before  # the matches may differ
+    assert _universe_generation() == before  # the pages and their facets do not
+
+
+def test_editing_a_theme_refreshes_the_facets(client, home):
+    from directory.models import Theme
+    from resources.tests.factories import NewsIndexPageFactory, NewsPageFactory
+
+    theme = Theme.objects.order_by("pk").first()
+    news = NewsPageFactory(parent=NewsIndexPageFactory(parent=home), title="Hydraulique rurale")
+    news.themes.set([theme])
+    news.save_revision().publish()
+    html, _sql = _get(client, "hydraulique", theme=theme.slug)
+    assert "1 résultat" in html
+    theme.slug = "hydraulique-et-territoires"
+    theme.save()
+    html, _sql = _get(client, "hydraulique", theme="hydraulique-et-territoires")
+    assert "1 résultat" in html
+    assert "Hydraulique rurale" in html
+
+
+def test_bitmaps_hold_exactly_the_ids_given():
+    bits = selectors.bitmap([3, 8, 1000, 3])
+    assert bits.bit_count() == 3
+    raw = selectors.bitmap_bytes(bits)
+    assert [pk for pk in range(1100) if selectors.has_bit(raw, pk)] == [3, 8, 1000]
+    # Outside the bitmap (beyond its last byte, or negative): not a member, no IndexError.
+    assert not selectors.has_bit(raw, 10**9)
+    assert not selectors.has_bit(raw, -5)
+    assert selectors.bitmap([]) == 0
+    assert selectors.bitmap_bytes(0) == b""
