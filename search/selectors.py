@@ -19,14 +19,17 @@ it is made here, in our code:
   and the universe (an AND and a population count a facet value, no query), never by running
   the text condition again;
 - what a request shows (counts, keys, highlighted results) is kept as long, so the same search
-  asked again costs cache reads.
+  asked again costs cache reads;
+- a bound: a query ranks and counts at most `SEARCH_MAX_MATCHES` matches (10,000), the most
+  recently indexed, and the page says so; the database stops reading there, so a word found
+  in most pages costs the same at 10,000 or 40,000 pages (the network's site is far below the
+  bound: there every match is ranked and counted).
 
 A query nobody asked for in the last two minutes still pays one pass over its matching index
-rows (linear in the number of matches: a word found in most pages is ranked exactly); a
-refinement (another facet or page) costs bitmap operations on a few kilobytes; the same
-request again costs cache reads. The first search after a page changes rebuilds the universe
-(one pass over the pages and their facets); saving a draft changes nothing here. The index
-itself is still built and kept up to date by Wagtail."""
+rows (up to the bound); a refinement (another facet or page) costs bitmap operations on a few
+kilobytes; the same request again costs cache reads. The first search after a page changes
+rebuilds the universe (one pass over the pages and their facets); saving a draft changes
+nothing here. The index itself is still built and kept up to date by Wagtail."""
 
 from __future__ import annotations
 
@@ -255,44 +258,77 @@ def _fts_expression(terms: list[str], *, columns: str = "{title body}") -> str:
     return f"{columns} : ({quoted})"
 
 
-def _ranked_rows(terms: list[str]) -> list[tuple[int, int]]:
-    """(content type id, object id) of every index entry matching the terms, best first: one
-    pass over the matching index rows. Which of them a visitor may see is decided after, from
-    the page universe (a join on the page table here would cost as much as the match)."""
+def max_matches() -> int | None:
+    """How many matches a query ranks and counts at most (None: all)."""
+    limit = getattr(settings, "SEARCH_MAX_MATCHES", 0)
+    return limit if limit and limit > 0 else None
+
+
+def _ranked_rows(terms: list[str], limit: int | None) -> tuple[list[tuple[int, int]], bool]:
+    """(content type id, object id) of the index entries matching the terms, best first, and
+    whether they were capped.
+
+    Without a limit: one pass over every matching index row. With one, the pass stops after
+    the `limit` most recently indexed matches (the database walks the index entries newest
+    first and stops, or reads the few matches of a selective word through its GIN index), and
+    only these are ranked: a word found in most pages costs the same whatever the size of the
+    index. Which entries a visitor may see is decided after, from the page universe (a join
+    on the page table here would cost as much as the match)."""
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchRank
 
         query = _postgres_query(terms)
-        ranked = (
+        matching = (
             _entries()
             .filter(Q(title=query) | Q(body=query))
             .annotate(
                 score=SearchRank(F("title"), query) * F("title_norm") * 2
                 + SearchRank(F("body"), query)
             )
-            .order_by("-score", "-target_id")
+            .values_list("pk", "content_type_id", "target_id", "score")
         )
-        # Read through the cursor: Django's per-row converters cost more than the query.
-        sql, params = ranked.values_list("content_type_id", "target_id").query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchall()
-    table = _fts_table()
-    sql = (
-        f"SELECT e.content_type_id, CAST(e.object_id AS INTEGER) "  # noqa: S608
-        f"FROM {table} JOIN {IndexEntry._meta.db_table} e ON e.id = {table}.rowid "
-        f"WHERE {table} MATCH %s "
-        f"ORDER BY bm25({table}, 0.0, 1.0, 4.0), e.id DESC"
-    )
+        if limit is None:
+            sql, params = matching.order_by("-score", "-target_id").query.sql_with_params()
+        else:
+            inner, params = matching.order_by("-pk")[: limit + 1].query.sql_with_params()
+            sql = (
+                f'SELECT "pk", "content_type_id", "target_id", "score" FROM ({inner}) AS '  # noqa: S608
+                '"newest" ORDER BY "score" DESC, "target_id" DESC'
+            )
+    else:
+        table = _fts_table()
+        sql = (
+            f"SELECT e.id, e.content_type_id, CAST(e.object_id AS INTEGER), newest.score "  # noqa: S608
+            f"FROM (SELECT rowid AS entry, bm25({table}, 0.0, 1.0, 4.0) AS score FROM {table} "
+            f"WHERE {table} MATCH %s ORDER BY rowid DESC LIMIT %s) AS newest "
+            f"JOIN {IndexEntry._meta.db_table} e ON e.id = newest.entry "
+            f"ORDER BY newest.score, e.id DESC"
+        )
+        params = [_fts_expression(terms), -1 if limit is None else limit + 1]
+    # Read through the cursor: Django's per-row converters cost more than the query.
     with connection.cursor() as cursor:
-        cursor.execute(sql, [_fts_expression(terms)])
-        return [(int(ct), int(pk)) for ct, pk in cursor.fetchall()]
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    capped = limit is not None and len(rows) > limit
+    if capped:
+        # One row more than the limit was read to know there are more: the oldest goes.
+        oldest = min(row[0] for row in rows)
+        rows = [row for row in rows if row[0] != oldest]
+    return [(int(ct), int(pk)) for _entry, ct, pk, _score in rows], capped
 
 
-def _ranked_all(terms: list[str], universe: Universe) -> list[tuple[int, int]]:
+@dataclass(frozen=True)
+class Matches:
+    """A query's visible matches, best first, and whether the search stopped at the limit."""
+
+    ranked: list[tuple[int, int]]
+    capped: bool = False
+
+
+def _ranked_all(terms: list[str], universe: Universe) -> Matches:
     """The matches a visitor may see, best first: live public pages (read from the universe's
     bitmap) and documents outside restricted collections."""
-    rows = _ranked_rows(terms)
+    rows, capped = _ranked_rows(terms, max_matches())
     document_type = _content_type_of(get_document_model())
     page_types = set(_page_content_type_ids())
     visible = universe.visible_bytes()
@@ -303,11 +339,12 @@ def _ranked_all(terms: list[str], universe: Universe) -> list[tuple[int, int]]:
         if any(ct == document_type for ct, _pk in rows)
         else set()
     )
-    return [
+    ranked = [
         (ct, pk)
         for ct, pk in rows
         if (ct in page_types and has_bit(visible, pk)) or (ct == document_type and pk in documents)
     ]
+    return Matches(ranked, capped)
 
 
 # --- Bitmaps ------------------------------------------------------------------------------
@@ -436,22 +473,21 @@ def current_universe() -> Universe:
     return universe
 
 
-def match_set(
-    terms: list[str], *, generation: int, universe: Universe | None = None
-) -> list[tuple[int, int]]:
+def match_set(terms: list[str], *, generation: int, universe: Universe | None = None) -> Matches:
     """The ranked visible (content type id, object id) pairs of a query, computed once per
     query and generation: counting, filtering by facets and paging then read it instead of
     running the full-text condition again. Stored packed (two integers a match)."""
-    key = cache_key("matches", generation, terms)
-    packed = django_cache.get(key)
-    if packed is not None:
+    key = cache_key("matches", generation, terms, max_matches())
+    cached = django_cache.get(key)
+    if cached is not None:
+        packed, capped = cached
         flat = array("q")
         flat.frombytes(packed)
-        return list(zip(flat[0::2], flat[1::2], strict=True))
-    ranked = _ranked_all(terms, universe or current_universe())
-    flat = array("q", chain.from_iterable(ranked))
-    django_cache.set(key, flat.tobytes(), MATCH_SECONDS)
-    return ranked
+        return Matches(list(zip(flat[0::2], flat[1::2], strict=True)), capped)
+    matches = _ranked_all(terms, universe or current_universe())
+    flat = array("q", chain.from_iterable(matches.ranked))
+    django_cache.set(key, (flat.tobytes(), matches.capped), MATCH_SECONDS)
+    return matches
 
 
 def matched_pages(terms: list[str], ranked: list[tuple[int, int]], *, generation: int) -> int:
@@ -493,6 +529,9 @@ class SearchOutcome:
     facets: list[dict]
     keys: list[tuple[int, int]]
     page_number: int = 1
+    # The query matched more than `max_matches()` entries: the total and the facets count
+    # the most recent of them.
+    capped: bool = False
 
 
 def valid_page_number(raw: str | None, *, total: int, per_page: int) -> int:
@@ -533,17 +572,19 @@ def search(
     if not terms:
         return SearchOutcome(0, [], [])
     generation = current_generation()
-    key = cache_key("outcome", generation, terms, filters, _page_key(page), per_page, with_facets)
+    key = cache_key(
+        "outcome", generation, terms, filters, _page_key(page), per_page, with_facets, max_matches()
+    )
     cached = django_cache.get(key)
     if cached is None:
         cached = _compute(terms, filters, page, per_page, with_facets, generation)
         django_cache.set(key, cached, MATCH_SECONDS)
-    total, counts, keys, number = cached
+    total, counts, keys, number, capped = cached
     facets = []
     if with_facets:
         choices = taxonomy_choices()
         facets = [_facet_group(name, counts[name], filters, choices) for name in FACET_NAMES]
-    return SearchOutcome(total, facets, keys, number)
+    return SearchOutcome(total, facets, keys, number, capped)
 
 
 def _compute(
@@ -553,9 +594,10 @@ def _compute(
     per_page: int,
     with_facets: bool,
     generation: int,
-) -> tuple[int, dict[str, Counter], list[tuple[int, int]], int]:
+) -> tuple[int, dict[str, Counter], list[tuple[int, int]], int, bool]:
     universe = current_universe()
-    ranked = match_set(terms, generation=generation, universe=universe)
+    matches = match_set(terms, generation=generation, universe=universe)
+    ranked = matches.ranked
     matched = matched_pages(terms, ranked, generation=generation)
     documents_count = len(ranked) - matched.bit_count()
     chosen = {
@@ -598,7 +640,7 @@ def _compute(
             counts[name] = universe.counts(name, narrowing(name))
             if name == "type" and not filters.has_page_facets and documents_count:
                 counts[name][DOCUMENT_TYPE[0]] += documents_count
-    return total, counts, keys, number
+    return total, counts, keys, number, matches.capped
 
 
 FACET_LEGENDS = {

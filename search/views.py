@@ -77,6 +77,8 @@ def search(request: HttpRequest) -> HttpResponse:
                 "results": results,
                 "elided_range": list(paginator.get_elided_page_range(number)),
                 "facet_groups": outcome.facets,
+                "capped": outcome.capped,
+                "match_limit": selectors.max_matches(),
                 "querystring_base": querystring(query, filters),
                 "active_filters": _active_filters(query, filters, outcome.facets),
                 "promotions": _promotions(query) if number == 1 else [],

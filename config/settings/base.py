@@ -322,6 +322,10 @@ EVENTS_REGISTRATION_FROM_EMAIL = os.environ.get(
 SEARCH_RATE_LIMIT = int(os.environ.get("SEARCH_RATE_LIMIT", 60))
 AUTOCOMPLETE_RATE_LIMIT = int(os.environ.get("AUTOCOMPLETE_RATE_LIMIT", 240))
 SEARCH_RATE_WINDOW_SECONDS = 60
+# The most matches a search ranks and counts (facets included): beyond, the most recently
+# indexed ones, and the page says so. It bounds the cost of a word found in most pages (the
+# network's site is far below it); 0 ranks and counts every match.
+SEARCH_MAX_MATCHES = int(os.environ.get("SEARCH_MAX_MATCHES", 10000))
 
 # Member spaces and the référencement form (`directory` app, issue 4).
 # Submissions per address and window (counted in the shared cache), the shortest plausible

@@ -62,14 +62,16 @@ def test_match_set_is_in_rank_order_and_complete(home):
     StandardPageFactory(parent=home, title="Annexe", introduction="hydraulique")
     StandardPageFactory(parent=home, title="Hydraulique et assainissement")
     generation = selectors.current_generation()
-    ranked = selectors.match_set(["hydraulique"], generation=generation)
+    matches = selectors.match_set(["hydraulique"], generation=generation)
+    ranked = matches.ranked
     assert len(ranked) == 2
+    assert not matches.capped
     titles = dict(
         home.get_children().values_list("pk", "title")  # (id, title) of the two pages
     )
     # A title match outranks a body match; the cached copy reads back the same.
     assert titles[ranked[0][1]] == "Hydraulique et assainissement"
-    assert selectors.match_set(["hydraulique"], generation=generation) == ranked
+    assert selectors.match_set(["hydraulique"], generation=generation) == matches
 
 
 def _universe_generation() -> int:
@@ -134,3 +136,36 @@ def test_bitmaps_hold_exactly_the_ids_given():
     assert not selectors.has_bit(raw, -5)
     assert selectors.bitmap([]) == 0
     assert selectors.bitmap_bytes(0) == b""
+
+
+PLACES = ["Ouagadougou", "Antananarivo", "Lomé", "Tunis", "Dakar", "Bamako", "Niamey", "Cotonou"]
+
+
+def test_a_word_in_more_pages_than_the_limit_ranks_and_counts_the_most_recent(
+    client, home, settings
+):
+    settings.SEARCH_MAX_MATCHES = 5
+    for place in PLACES:  # created oldest first
+        StandardPageFactory(parent=home, title=f"Hydraulique à {place}")
+    html, _sql = _get(client, "hydraulique")
+    assert "5 résultats pour « hydraulique » parmi les 5 plus récents" in html
+    assert "Plus de 5 contenus contiennent ces mots" in html
+    for place in PLACES[3:]:
+        assert f"Hydraulique à {place}" in html
+    for place in PLACES[:3]:  # the three oldest are beyond the limit
+        assert f"Hydraulique à {place}" not in html
+    # The type facet counts the same five.
+    assert 'Pages <span class="facet-count">(5' in html
+
+
+def test_exactly_the_limit_is_not_capped_and_zero_means_no_limit(client, home, settings):
+    settings.SEARCH_MAX_MATCHES = 8
+    for place in PLACES:
+        StandardPageFactory(parent=home, title=f"Hydraulique à {place}")
+    html, _sql = _get(client, "hydraulique")
+    assert "8 résultats pour « hydraulique »" in html
+    assert "plus récents" not in html
+    settings.SEARCH_MAX_MATCHES = 0
+    html, _sql = _get(client, "hydraulique")
+    assert "8 résultats pour « hydraulique »" in html
+    assert "plus récents" not in html
