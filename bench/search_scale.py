@@ -170,10 +170,13 @@ QUERIES = {
 PREFIXES = ["secu", "form", "eau", "solid", "coop", "terr", "madag", "jeun", "clim", "burk"]
 
 
-def matches(query: str) -> int:
-    return search_selectors.search(
+def matches(query: str) -> str:
+    outcome = search_selectors.search(
         query=query, filters=search_selectors.SearchFilters(), with_facets=False
-    ).total
+    )
+    if outcome.capped:
+        return f"{outcome.total} matches (the bound: the most recent ranked and counted)"
+    return f"{outcome.total} matches"
 
 
 def new_words() -> None:
@@ -417,7 +420,7 @@ def main() -> int:
                 f"search {label} cold, {size} pages",
                 cold,
                 cold_queries,
-                f"{matches(query)} matches; match set computed",
+                f"{matches(query)}; match set computed",
             )
             row(
                 f"search {label} refined, {size} pages",
