@@ -1,3 +1,9 @@
+from .classification import (
+    CLASSIFICATION_FIELDS,
+    THEMES_SEARCH_FIELD,
+    classification_fields,
+    classification_panels,
+)
 from .pages import (
     QUALIFICATION_PERMISSION,
     ActorPage,
@@ -26,6 +32,8 @@ from .taxonomies import (
 )
 
 __all__ = [
+    "CLASSIFICATION_FIELDS",
+    "THEMES_SEARCH_FIELD",
     "QUALIFICATION_PERMISSION",
     "ActorPage",
     "ActorPageTag",
@@ -42,6 +50,8 @@ __all__ = [
     "SustainableDevelopmentGoal",
     "Theme",
     "WorldRegion",
+    "classification_fields",
+    "classification_panels",
     "departement_for_postcode",
     "coordinate_constraints",
     "format_location",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 import json
 
-from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -35,6 +34,7 @@ from home.page_cache import public_page_cache
 
 from ..blocks import DirectoryStreamBlock
 from ..panels import MapPanel
+from .classification import THEMES_SEARCH_FIELD, classification_fields, classification_panels
 from .places import PlaceMixin, coordinate_constraints
 from .taxonomies import Departement
 
@@ -208,20 +208,8 @@ class ActorPage(PlaceMixin, BasePage):
         [("link", SocialLinkBlock())], verbose_name=_("réseaux sociaux"), blank=True
     )
 
-    sdgs = ParentalManyToManyField(
-        "directory.SustainableDevelopmentGoal",
-        verbose_name=_("objectifs de développement durable"),
-        blank=True,
-        related_name="actors",
-    )
-    themes = ParentalManyToManyField(
-        "directory.Theme", verbose_name=_("thématiques"), blank=True, related_name="actors"
-    )
-    countries = ParentalManyToManyField(
-        "directory.Country",
-        verbose_name=_("pays d'intervention"),
-        blank=True,
-        related_name="actors",
+    themes, sdgs, countries = classification_fields(
+        related_name="actors", countries_verbose_name=_("pays d'intervention")
     )
     tags = ClusterTaggableManager(through=ActorPageTag, verbose_name=_("mots-clés"), blank=True)
 
@@ -282,12 +270,7 @@ class ActorPage(PlaceMixin, BasePage):
         FieldPanel("short_description"),
         FieldPanel("body"),
         MultiFieldPanel(
-            [
-                FieldPanel("sdgs", widget=forms.CheckboxSelectMultiple),
-                FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
-                FieldPanel("countries"),
-                FieldPanel("tags"),
-            ],
+            [*classification_panels("sdgs", "themes", "countries"), FieldPanel("tags")],
             heading=_("Engagements"),
         ),
     ]
@@ -359,7 +342,7 @@ class ActorPage(PlaceMixin, BasePage):
         index.SearchField("city"),
         index.AutocompleteField("acronym"),
         index.RelatedFields("tags", [index.SearchField("name")]),
-        index.RelatedFields("themes", [index.SearchField("name")]),
+        THEMES_SEARCH_FIELD,
         index.FilterField("college"),
         index.FilterField("departement"),
         index.FilterField("membership"),
@@ -527,20 +510,8 @@ class ProjectPage(BasePage):
     end_year = models.PositiveSmallIntegerField(
         _("année de fin"), null=True, blank=True, validators=_year_validators()
     )
-    countries = ParentalManyToManyField(
-        "directory.Country",
-        verbose_name=_("pays d'intervention"),
-        blank=True,
-        related_name="projects",
-    )
-    sdgs = ParentalManyToManyField(
-        "directory.SustainableDevelopmentGoal",
-        verbose_name=_("objectifs de développement durable"),
-        blank=True,
-        related_name="projects",
-    )
-    themes = ParentalManyToManyField(
-        "directory.Theme", verbose_name=_("thématiques"), blank=True, related_name="projects"
+    themes, sdgs, countries = classification_fields(
+        related_name="projects", countries_verbose_name=_("pays d'intervention")
     )
     partner_actors = ParentalManyToManyField(
         "directory.ActorPage",
@@ -575,13 +546,7 @@ class ProjectPage(BasePage):
             ],
             heading=_("Où"),
         ),
-        MultiFieldPanel(
-            [
-                FieldPanel("sdgs", widget=forms.CheckboxSelectMultiple),
-                FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
-            ],
-            heading=_("Engagements"),
-        ),
+        MultiFieldPanel(classification_panels("sdgs", "themes"), heading=_("Engagements")),
         MultiFieldPanel(
             [
                 FieldPanel("partner_actors"),

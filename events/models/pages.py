@@ -7,7 +7,6 @@ import datetime
 import json
 from typing import TYPE_CHECKING
 
-from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -15,7 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
-from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
@@ -30,8 +29,11 @@ from wagtail.models import Orderable
 from wagtail.search import index
 
 from directory.models import (
+    THEMES_SEARCH_FIELD,
     ActorPage,
     PlaceMixin,
+    classification_fields,
+    classification_panels,
     coordinate_constraints,
     departement_for_postcode,
 )
@@ -140,17 +142,8 @@ class EventPage(RoutablePageMixin, PlaceMixin, BasePage):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    themes = ParentalManyToManyField(
-        "directory.Theme", verbose_name=_("thématiques"), blank=True, related_name="events"
-    )
-    sdgs = ParentalManyToManyField(
-        "directory.SustainableDevelopmentGoal",
-        verbose_name=_("objectifs de développement durable"),
-        blank=True,
-        related_name="events",
-    )
-    countries = ParentalManyToManyField(
-        "directory.Country", verbose_name=_("pays concernés"), blank=True, related_name="events"
+    themes, sdgs, countries = classification_fields(
+        related_name="events", countries_verbose_name=_("pays concernés")
     )
     # Empty: the network organises it. Under an actor page, `save()` sets that actor.
     organiser = models.ForeignKey(
@@ -262,14 +255,7 @@ class EventPage(RoutablePageMixin, PlaceMixin, BasePage):
             help_text=_("Dates et heures à l'heure de Paris."),
         ),
         FieldPanel("description"),
-        MultiFieldPanel(
-            [
-                FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
-                FieldPanel("sdgs", widget=forms.CheckboxSelectMultiple),
-                FieldPanel("countries"),
-            ],
-            heading=_("Thématiques"),
-        ),
+        MultiFieldPanel(classification_panels(), heading=_("Thématiques")),
     ]
     practical_panels = [
         FieldRowPanel([FieldPanel("organiser"), FieldPanel("audience")]),
@@ -315,7 +301,7 @@ class EventPage(RoutablePageMixin, PlaceMixin, BasePage):
         index.SearchField("summary_text"),
         index.SearchField("description"),
         index.SearchField("venue_city"),
-        index.RelatedFields("themes", [index.SearchField("name")]),
+        THEMES_SEARCH_FIELD,
         index.FilterField("kind"),
         index.FilterField("start_at"),
         index.FilterField("end_at"),

@@ -1,0 +1,69 @@
+"""How pages are classified: by themes, SDGs and countries, the directory's vocabularies
+(`taxonomies`). Actors, projects, events and the editorial pages share these fields, their
+editing panels and their search field; the listings' filters and the site search's facets
+find them by their names (`themes`, `sdgs`, `countries`).
+
+This module imports no page model, so every app can use it without an import cycle."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel
+from wagtail.search import index
+
+CLASSIFICATION_FIELDS = ("themes", "sdgs", "countries")
+
+# Themes and SDGs are short lists: checkboxes. Countries keep the default multiple select.
+CLASSIFICATION_WIDGETS = {
+    "themes": forms.CheckboxSelectMultiple,
+    "sdgs": forms.CheckboxSelectMultiple,
+}
+
+# The themes' names are searched along with the page's text.
+THEMES_SEARCH_FIELD = index.RelatedFields("themes", [index.SearchField("name")])
+
+
+def classification_fields(
+    *,
+    related_name: str,
+    countries_verbose_name: Any,
+    field_class: type[models.ManyToManyField] = ParentalManyToManyField,
+) -> tuple[models.ManyToManyField, models.ManyToManyField, models.ManyToManyField]:
+    """The fields `themes, sdgs, countries`, to unpack in a model's body.
+
+    The reverse accessor and the countries' label are each model's own (the migrations
+    hold them): `related_name="+"` for none. Pages take modelcluster's many-to-many field
+    (kept with the page's revisions); other models a plain `models.ManyToManyField`."""
+    themes = field_class(
+        "directory.Theme",
+        verbose_name=_("thématiques"),
+        blank=True,
+        related_name=related_name,
+    )
+    sdgs = field_class(
+        "directory.SustainableDevelopmentGoal",
+        verbose_name=_("objectifs de développement durable"),
+        blank=True,
+        related_name=related_name,
+    )
+    countries = field_class(
+        "directory.Country",
+        verbose_name=countries_verbose_name,
+        blank=True,
+        related_name=related_name,
+    )
+    return themes, sdgs, countries
+
+
+def classification_panels(*names: str) -> list[FieldPanel]:
+    """The editing panels of the named classification fields, in that order (all three,
+    themes first, by default)."""
+    return [
+        FieldPanel(name, widget=CLASSIFICATION_WIDGETS.get(name))
+        for name in names or CLASSIFICATION_FIELDS
+    ]
