@@ -1,6 +1,8 @@
 from .classification import (
     CLASSIFICATION_FIELDS,
+    CLASSIFICATION_WIDGETS,
     THEMES_SEARCH_FIELD,
+    classification_context,
     classification_fields,
     classification_panels,
 )
@@ -33,6 +35,7 @@ from .taxonomies import (
 
 __all__ = [
     "CLASSIFICATION_FIELDS",
+    "CLASSIFICATION_WIDGETS",
     "THEMES_SEARCH_FIELD",
     "QUALIFICATION_PERMISSION",
     "ActorPage",
@@ -50,6 +53,7 @@ __all__ = [
     "SustainableDevelopmentGoal",
     "Theme",
     "WorldRegion",
+    "classification_context",
     "classification_fields",
     "classification_panels",
     "departement_for_postcode",

@@ -18,7 +18,8 @@ from wagtail.search import index
 
 CLASSIFICATION_FIELDS = ("themes", "sdgs", "countries")
 
-# Themes and SDGs are short lists: checkboxes. Countries keep the default multiple select.
+# Themes and SDGs are short lists: checkboxes (in the page editor and in the admin's
+# approval of a référencement request). Countries keep the default multiple select.
 CLASSIFICATION_WIDGETS = {
     "themes": forms.CheckboxSelectMultiple,
     "sdgs": forms.CheckboxSelectMultiple,
@@ -67,3 +68,13 @@ def classification_panels(*names: str) -> list[FieldPanel]:
         FieldPanel(name, widget=CLASSIFICATION_WIDGETS.get(name))
         for name in names or CLASSIFICATION_FIELDS
     ]
+
+
+def classification_context(page: models.Model) -> dict[str, list]:
+    """A page's themes, SDGs and countries for its template (countries by name: their names
+    come from django-countries, not from the database)."""
+    return {
+        "themes": list(page.themes.all()),
+        "sdgs": list(page.sdgs.all()),
+        "countries": sorted(page.countries.all(), key=lambda country: country.name),
+    }
