@@ -575,10 +575,6 @@ class ProjectPage(BasePage):
         verbose_name = _("projet")
         verbose_name_plural = _("projets")
 
-    @property
-    def summary(self) -> str:
-        return self.listing_summary or self.summary_text or self.search_description
-
     def clean(self) -> None:
         super().clean()
         if self.start_year and self.end_year and self.end_year < self.start_year:

@@ -321,10 +321,6 @@ class EventPage(RoutablePageMixin, PlaceMixin, BasePage):
 
     # --- Derived fields -----------------------------------------------------------------
 
-    @property
-    def summary(self) -> str:
-        return self.listing_summary or self.summary_text or self.search_description
-
     def active_sessions(self) -> list[EventSession]:
         return [s for s in self.sessions.all() if not s.cancelled]
 

@@ -116,10 +116,6 @@ class NewsPage(ClassifiedPage):
         verbose_name_plural = _("actualités")
 
     @property
-    def summary(self) -> str:
-        return self.listing_summary or self.summary_text or self.search_description
-
-    @property
     def card_image(self):
         return self.listing_image or self.image
 
@@ -232,10 +228,6 @@ class CallForProjectsPage(ClassifiedPage):
     def funder(self) -> str:
         return self.funder_actor.title if self.funder_actor_id else self.funder_name
 
-    @property
-    def summary(self) -> str:
-        return self.listing_summary or self.summary_text or self.search_description
-
 
 class PageDocument(Orderable):
     document = models.ForeignKey(
@@ -339,10 +331,6 @@ class OpportunityPage(ClassifiedPage):
     def structure_display(self) -> str:
         return self.structure.title if self.structure_id else self.structure_name
 
-    @property
-    def summary(self) -> str:
-        return self.listing_summary or self.summary_text or self.search_description
-
     def sync_structure(self) -> None:
         """An offer in an actor's space is that actor's offer."""
         if self.structure_id or not self.path or (self.depth or 0) < 2:
@@ -414,10 +402,6 @@ class ResourcePage(ClassifiedPage):
     class Meta:
         verbose_name = _("ressource")
         verbose_name_plural = _("ressources")
-
-    @property
-    def summary(self) -> str:
-        return self.listing_summary or self.summary_text or self.search_description
 
 
 class ResourceDocument(PageDocument):
