@@ -5,6 +5,7 @@ from .classification import (
     classification_context,
     classification_fields,
     classification_panels,
+    departement_field,
 )
 from .pages import (
     QUALIFICATION_PERMISSION,
@@ -56,6 +57,7 @@ __all__ = [
     "classification_context",
     "classification_fields",
     "classification_panels",
+    "departement_field",
     "departement_for_postcode",
     "coordinate_constraints",
     "format_location",

@@ -1,7 +1,8 @@
 """How pages are classified: by themes, SDGs and countries, the directory's vocabularies
-(`taxonomies`). Actors, projects, events and the editorial pages share these fields, their
-editing panels and their search field; the listings' filters and the site search's facets
-find them by their names (`themes`, `sdgs`, `countries`).
+(`taxonomies`), and, for the pages with an address in the region, by département.
+Actors, projects, events and the editorial pages share these fields, their editing panels
+and their search field; the listings' filters and the site search's facets find them by
+their names (`themes`, `sdgs`, `countries`, `departement`).
 
 This module imports no page model, so every app can use it without an import cycle."""
 
@@ -59,6 +60,20 @@ def classification_fields(
         related_name=related_name,
     )
     return themes, sdgs, countries
+
+
+def departement_field(*, related_name: str) -> models.ForeignKey:
+    """The page's département, which its `derive_departement()` fills from its postcode
+    when it is left empty."""
+    return models.ForeignKey(
+        "directory.Departement",
+        verbose_name=_("département"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name=related_name,
+        help_text=_("Déduit du code postal s'il est laissé vide."),
+    )
 
 
 def classification_panels(*names: str) -> list[FieldPanel]:

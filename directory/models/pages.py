@@ -34,7 +34,12 @@ from home.page_cache import public_page_cache
 
 from ..blocks import DirectoryStreamBlock
 from ..panels import MapPanel
-from .classification import THEMES_SEARCH_FIELD, classification_fields, classification_panels
+from .classification import (
+    THEMES_SEARCH_FIELD,
+    classification_fields,
+    classification_panels,
+    departement_field,
+)
 from .places import PlaceMixin, coordinate_constraints
 from .taxonomies import Departement
 
@@ -192,15 +197,7 @@ class ActorPage(PlaceMixin, BasePage):
         _("code postal"), max_length=5, blank=True, validators=[postcode_validator]
     )
     city = models.CharField(_("commune"), max_length=120, blank=True)
-    departement = models.ForeignKey(
-        "directory.Departement",
-        verbose_name=_("département"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="actors",
-        help_text=_("Déduit du code postal s'il est laissé vide."),
-    )
+    departement = departement_field(related_name="actors")
     website = models.URLField(_("site web"), blank=True)
     email = models.EmailField(_("adresse électronique publique"), blank=True)
     phone = models.CharField(_("téléphone public"), max_length=40, blank=True)

@@ -35,6 +35,7 @@ from directory.models import (
     classification_fields,
     classification_panels,
     coordinate_constraints,
+    departement_field,
     departement_for_postcode,
 )
 from directory.panels import MapPanel
@@ -191,15 +192,7 @@ class EventPage(RoutablePageMixin, PlaceMixin, BasePage):
     venue_address = models.CharField(_("adresse"), max_length=255, blank=True)
     venue_postcode = models.CharField(_("code postal"), max_length=5, blank=True)
     venue_city = models.CharField(_("commune"), max_length=120, blank=True)
-    departement = models.ForeignKey(
-        "directory.Departement",
-        verbose_name=_("département"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="events",
-        help_text=_("Déduit du code postal s'il est laissé vide."),
-    )
+    departement = departement_field(related_name="events")
     online_url = models.URLField(
         _("lien de connexion"),
         blank=True,
