@@ -8,10 +8,9 @@ This module imports no page model, so every app can use it without an import cyc
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel
@@ -33,7 +32,7 @@ THEMES_SEARCH_FIELD = index.RelatedFields("themes", [index.SearchField("name")])
 def classification_fields(
     *,
     related_name: str,
-    countries_verbose_name: Any,
+    countries_verbose_name: str | Promise,
     field_class: type[models.ManyToManyField] = ParentalManyToManyField,
 ) -> tuple[models.ManyToManyField, models.ManyToManyField, models.ManyToManyField]:
     """The fields `themes, sdgs, countries`, to unpack in a model's body.
