@@ -23,7 +23,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import BooleanRadioSelect
 
-from .models import RegistrationRequest
+from .models import CLASSIFICATION_WIDGETS, RegistrationRequest
 from .permissions import can_review_requests
 from .registration_forms import MarkDuplicateForm, RejectForm
 from .services import (
@@ -131,10 +131,7 @@ class ApproveForm(forms.ModelForm):
     class Meta:
         model = RegistrationRequest
         fields = EDITABLE_FIELDS
-        widgets = {
-            "themes": forms.CheckboxSelectMultiple,
-            "sdgs": forms.CheckboxSelectMultiple,
-        }
+        widgets = CLASSIFICATION_WIDGETS
 
 
 class ApproveView(RequestActionView):

@@ -36,6 +36,7 @@ from .models import (
     SustainableDevelopmentGoal,
     Theme,
     WorldRegion,
+    classification_context,
 )
 
 if TYPE_CHECKING:
@@ -692,9 +693,7 @@ def actor_page_context(*, actor: ActorPage) -> dict[str, Any]:
         .order_by("title")
     )
     return {
-        "sdgs": list(actor.sdgs.all()),
-        "themes": list(actor.themes.all()),
-        "countries": sorted(actor.countries.all(), key=lambda c: c.name),
+        **classification_context(actor),
         "tags": list(actor.tags.all()),
         "projects": projects,
         "partner_projects": partner_projects,
@@ -704,7 +703,8 @@ def actor_page_context(*, actor: ActorPage) -> dict[str, Any]:
 
 def project_page_context(*, project: ProjectPage) -> dict[str, Any]:
     places = [place for place in project.places.all() if place.has_place]
-    countries = sorted(project.countries.all(), key=lambda c: c.name)
+    classification = classification_context(project)
+    countries = classification["countries"]
     if places:
         map_points = [{"lat": p.latitude, "lng": p.longitude, "name": p.name} for p in places]
     else:
@@ -716,9 +716,7 @@ def project_page_context(*, project: ProjectPage) -> dict[str, Any]:
     return {
         "map_points": map_points,
         "actor": ActorPage.objects.filter(pk=project.actor_id).select_related("college").first(),
-        "sdgs": list(project.sdgs.all()),
-        "themes": list(project.themes.all()),
-        "countries": countries,
+        **classification,
         "places": places,
         "partners": list(
             project.partner_actors.live().public().select_related("college").order_by("title")

@@ -35,7 +35,7 @@ from wagtail.models import (
     WorkflowTask,
 )
 
-from .models import ActorPage, DirectoryPage, MemberSpace
+from .models import CLASSIFICATION_FIELDS, ActorPage, DirectoryPage, MemberSpace
 from .models import RegistrationRequest as Request
 from .permissions import is_editor
 from .registration_forms import NEWSLETTER_CONSENT_VERSION, PUBLICATION_CONSENT_VERSION
@@ -311,9 +311,8 @@ def _actor_from_request(request: Request, directory: DirectoryPage) -> ActorPage
         live=False,
     )
     directory.add_child(instance=actor)
-    actor.themes.set(request.themes.all())
-    actor.sdgs.set(request.sdgs.all())
-    actor.countries.set(request.countries.all())
+    for name in CLASSIFICATION_FIELDS:
+        getattr(actor, name).set(getattr(request, name).all())
     return actor
 
 

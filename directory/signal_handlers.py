@@ -63,6 +63,7 @@ def connect() -> None:
     from wagtail.models import Page, PageViewRestriction
 
     from .models import (
+        CLASSIFICATION_FIELDS,
         ActorPage,
         College,
         Country,
@@ -85,7 +86,7 @@ def connect() -> None:
     post_save.connect(
         _directory_created, sender=DirectoryPage, dispatch_uid="directory-workflow-assigned"
     )
-    for name in ("themes", "sdgs", "countries"):
+    for name in CLASSIFICATION_FIELDS:
         m2m_changed.connect(
             _actor_m2m_changed,
             sender=getattr(ActorPage, name).through,

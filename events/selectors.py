@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce, Length, Substr
 from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction
 
+from directory.models import classification_context
 from home.models import CARD_IMAGE_FILTER, CustomImage
 
 from .dates import MONTH_NAMES, local
@@ -210,9 +211,7 @@ def event_page_context(*, event: EventPage) -> dict[str, Any]:
         "sessions": sessions,
         # A working group taken offline is not linked to.
         "group": group if group is not None and group.live else None,
-        "themes": list(event.themes.all()),
-        "sdgs": list(event.sdgs.all()),
-        "countries": sorted(event.countries.all(), key=lambda c: c.name),
+        **classification_context(event),
         "confirmed_count": confirmed,
     }
 

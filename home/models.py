@@ -109,7 +109,9 @@ class BasePage(Page):
 
     @property
     def summary(self) -> str:
-        return self.listing_summary or self.search_description
+        """The text of the page's card: its listing summary, else its own summary (the
+        `summary_text` field of the pages that have one), else its meta description."""
+        return self.listing_summary or getattr(self, "summary_text", "") or self.search_description
 
     def get_meta_description(self) -> str:
         return self.search_description or self.listing_summary or self.social_text

@@ -1,3 +1,12 @@
+from .classification import (
+    CLASSIFICATION_FIELDS,
+    CLASSIFICATION_WIDGETS,
+    THEMES_SEARCH_FIELD,
+    classification_context,
+    classification_fields,
+    classification_panels,
+    departement_field,
+)
 from .pages import (
     QUALIFICATION_PERMISSION,
     ActorPage,
@@ -26,6 +35,9 @@ from .taxonomies import (
 )
 
 __all__ = [
+    "CLASSIFICATION_FIELDS",
+    "CLASSIFICATION_WIDGETS",
+    "THEMES_SEARCH_FIELD",
     "QUALIFICATION_PERMISSION",
     "ActorPage",
     "ActorPageTag",
@@ -42,6 +54,10 @@ __all__ = [
     "SustainableDevelopmentGoal",
     "Theme",
     "WorldRegion",
+    "classification_context",
+    "classification_fields",
+    "classification_panels",
+    "departement_field",
     "departement_for_postcode",
     "coordinate_constraints",
     "format_location",

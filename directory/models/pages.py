@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 import json
 
-from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -35,6 +34,12 @@ from home.page_cache import public_page_cache
 
 from ..blocks import DirectoryStreamBlock
 from ..panels import MapPanel
+from .classification import (
+    THEMES_SEARCH_FIELD,
+    classification_fields,
+    classification_panels,
+    departement_field,
+)
 from .places import PlaceMixin, coordinate_constraints
 from .taxonomies import Departement
 
@@ -192,15 +197,7 @@ class ActorPage(PlaceMixin, BasePage):
         _("code postal"), max_length=5, blank=True, validators=[postcode_validator]
     )
     city = models.CharField(_("commune"), max_length=120, blank=True)
-    departement = models.ForeignKey(
-        "directory.Departement",
-        verbose_name=_("département"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="actors",
-        help_text=_("Déduit du code postal s'il est laissé vide."),
-    )
+    departement = departement_field(related_name="actors")
     website = models.URLField(_("site web"), blank=True)
     email = models.EmailField(_("adresse électronique publique"), blank=True)
     phone = models.CharField(_("téléphone public"), max_length=40, blank=True)
@@ -208,20 +205,8 @@ class ActorPage(PlaceMixin, BasePage):
         [("link", SocialLinkBlock())], verbose_name=_("réseaux sociaux"), blank=True
     )
 
-    sdgs = ParentalManyToManyField(
-        "directory.SustainableDevelopmentGoal",
-        verbose_name=_("objectifs de développement durable"),
-        blank=True,
-        related_name="actors",
-    )
-    themes = ParentalManyToManyField(
-        "directory.Theme", verbose_name=_("thématiques"), blank=True, related_name="actors"
-    )
-    countries = ParentalManyToManyField(
-        "directory.Country",
-        verbose_name=_("pays d'intervention"),
-        blank=True,
-        related_name="actors",
+    themes, sdgs, countries = classification_fields(
+        related_name="actors", countries_verbose_name=_("pays d'intervention")
     )
     tags = ClusterTaggableManager(through=ActorPageTag, verbose_name=_("mots-clés"), blank=True)
 
@@ -282,12 +267,7 @@ class ActorPage(PlaceMixin, BasePage):
         FieldPanel("short_description"),
         FieldPanel("body"),
         MultiFieldPanel(
-            [
-                FieldPanel("sdgs", widget=forms.CheckboxSelectMultiple),
-                FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
-                FieldPanel("countries"),
-                FieldPanel("tags"),
-            ],
+            [*classification_panels("sdgs", "themes", "countries"), FieldPanel("tags")],
             heading=_("Engagements"),
         ),
     ]
@@ -359,7 +339,7 @@ class ActorPage(PlaceMixin, BasePage):
         index.SearchField("city"),
         index.AutocompleteField("acronym"),
         index.RelatedFields("tags", [index.SearchField("name")]),
-        index.RelatedFields("themes", [index.SearchField("name")]),
+        THEMES_SEARCH_FIELD,
         index.FilterField("college"),
         index.FilterField("departement"),
         index.FilterField("membership"),
@@ -527,20 +507,8 @@ class ProjectPage(BasePage):
     end_year = models.PositiveSmallIntegerField(
         _("année de fin"), null=True, blank=True, validators=_year_validators()
     )
-    countries = ParentalManyToManyField(
-        "directory.Country",
-        verbose_name=_("pays d'intervention"),
-        blank=True,
-        related_name="projects",
-    )
-    sdgs = ParentalManyToManyField(
-        "directory.SustainableDevelopmentGoal",
-        verbose_name=_("objectifs de développement durable"),
-        blank=True,
-        related_name="projects",
-    )
-    themes = ParentalManyToManyField(
-        "directory.Theme", verbose_name=_("thématiques"), blank=True, related_name="projects"
+    themes, sdgs, countries = classification_fields(
+        related_name="projects", countries_verbose_name=_("pays d'intervention")
     )
     partner_actors = ParentalManyToManyField(
         "directory.ActorPage",
@@ -575,13 +543,7 @@ class ProjectPage(BasePage):
             ],
             heading=_("Où"),
         ),
-        MultiFieldPanel(
-            [
-                FieldPanel("sdgs", widget=forms.CheckboxSelectMultiple),
-                FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
-            ],
-            heading=_("Engagements"),
-        ),
+        MultiFieldPanel(classification_panels("sdgs", "themes"), heading=_("Engagements")),
         MultiFieldPanel(
             [
                 FieldPanel("partner_actors"),
@@ -609,10 +571,6 @@ class ProjectPage(BasePage):
     class Meta:
         verbose_name = _("projet")
         verbose_name_plural = _("projets")
-
-    @property
-    def summary(self) -> str:
-        return self.listing_summary or self.summary_text or self.search_description
 
     def clean(self) -> None:
         super().clean()

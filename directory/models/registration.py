@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .classification import classification_fields
+
 
 class RegistrationRequest(models.Model):
     """A structure's request to appear in the directory, as typed in the public form.
@@ -48,17 +50,11 @@ class RegistrationRequest(models.Model):
     siret = models.CharField(_("SIRET"), max_length=14, blank=True, db_index=True)
     rna = models.CharField(_("numéro RNA"), max_length=10, blank=True, db_index=True)
     description = models.TextField(_("présentation"), max_length=2000)
-    themes = models.ManyToManyField(
-        "directory.Theme", verbose_name=_("thématiques"), blank=True, related_name="+"
-    )
-    sdgs = models.ManyToManyField(
-        "directory.SustainableDevelopmentGoal",
-        verbose_name=_("objectifs de développement durable"),
-        blank=True,
+    # Copied to the actor page on approval (`services.approve_registration`).
+    themes, sdgs, countries = classification_fields(
         related_name="+",
-    )
-    countries = models.ManyToManyField(
-        "directory.Country", verbose_name=_("pays d'intervention"), blank=True, related_name="+"
+        countries_verbose_name=_("pays d'intervention"),
+        field_class=models.ManyToManyField,
     )
     email = models.EmailField(_("adresse électronique publique"), blank=True)
     phone = models.CharField(_("téléphone public"), max_length=40, blank=True)

@@ -7,7 +7,6 @@ import datetime
 import json
 from typing import TYPE_CHECKING
 
-from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -15,7 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
-from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
@@ -30,9 +29,13 @@ from wagtail.models import Orderable
 from wagtail.search import index
 
 from directory.models import (
+    THEMES_SEARCH_FIELD,
     ActorPage,
     PlaceMixin,
+    classification_fields,
+    classification_panels,
     coordinate_constraints,
+    departement_field,
     departement_for_postcode,
 )
 from directory.panels import MapPanel
@@ -140,17 +143,8 @@ class EventPage(RoutablePageMixin, PlaceMixin, BasePage):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    themes = ParentalManyToManyField(
-        "directory.Theme", verbose_name=_("thématiques"), blank=True, related_name="events"
-    )
-    sdgs = ParentalManyToManyField(
-        "directory.SustainableDevelopmentGoal",
-        verbose_name=_("objectifs de développement durable"),
-        blank=True,
-        related_name="events",
-    )
-    countries = ParentalManyToManyField(
-        "directory.Country", verbose_name=_("pays concernés"), blank=True, related_name="events"
+    themes, sdgs, countries = classification_fields(
+        related_name="events", countries_verbose_name=_("pays concernés")
     )
     # Empty: the network organises it. Under an actor page, `save()` sets that actor.
     organiser = models.ForeignKey(
@@ -198,15 +192,7 @@ class EventPage(RoutablePageMixin, PlaceMixin, BasePage):
     venue_address = models.CharField(_("adresse"), max_length=255, blank=True)
     venue_postcode = models.CharField(_("code postal"), max_length=5, blank=True)
     venue_city = models.CharField(_("commune"), max_length=120, blank=True)
-    departement = models.ForeignKey(
-        "directory.Departement",
-        verbose_name=_("département"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="events",
-        help_text=_("Déduit du code postal s'il est laissé vide."),
-    )
+    departement = departement_field(related_name="events")
     online_url = models.URLField(
         _("lien de connexion"),
         blank=True,
@@ -262,14 +248,7 @@ class EventPage(RoutablePageMixin, PlaceMixin, BasePage):
             help_text=_("Dates et heures à l'heure de Paris."),
         ),
         FieldPanel("description"),
-        MultiFieldPanel(
-            [
-                FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
-                FieldPanel("sdgs", widget=forms.CheckboxSelectMultiple),
-                FieldPanel("countries"),
-            ],
-            heading=_("Thématiques"),
-        ),
+        MultiFieldPanel(classification_panels(), heading=_("Thématiques")),
     ]
     practical_panels = [
         FieldRowPanel([FieldPanel("organiser"), FieldPanel("audience")]),
@@ -315,7 +294,7 @@ class EventPage(RoutablePageMixin, PlaceMixin, BasePage):
         index.SearchField("summary_text"),
         index.SearchField("description"),
         index.SearchField("venue_city"),
-        index.RelatedFields("themes", [index.SearchField("name")]),
+        THEMES_SEARCH_FIELD,
         index.FilterField("kind"),
         index.FilterField("start_at"),
         index.FilterField("end_at"),
@@ -334,10 +313,6 @@ class EventPage(RoutablePageMixin, PlaceMixin, BasePage):
         constraints = coordinate_constraints("events_event")
 
     # --- Derived fields -----------------------------------------------------------------
-
-    @property
-    def summary(self) -> str:
-        return self.listing_summary or self.summary_text or self.search_description
 
     def active_sessions(self) -> list[EventSession]:
         return [s for s in self.sessions.all() if not s.cancelled]

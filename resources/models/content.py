@@ -19,6 +19,11 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable
 from wagtail.search import index
 
+from directory.models import (
+    THEMES_SEARCH_FIELD,
+    classification_fields,
+    classification_panels,
+)
 from home.blocks import RICH_TEXT_FEATURES, BaseStreamBlock
 from home.models import BasePage
 
@@ -33,31 +38,14 @@ def _today() -> datetime.date:
 class ClassifiedPage(BasePage):
     """Themes, SDGs and countries: what every listing and the search facets filter on."""
 
-    themes = ParentalManyToManyField(
-        "directory.Theme", verbose_name=_("thématiques"), blank=True, related_name="+"
-    )
-    sdgs = ParentalManyToManyField(
-        "directory.SustainableDevelopmentGoal",
-        verbose_name=_("objectifs de développement durable"),
-        blank=True,
-        related_name="+",
-    )
-    countries = ParentalManyToManyField(
-        "directory.Country", verbose_name=_("pays"), blank=True, related_name="+"
+    themes, sdgs, countries = classification_fields(
+        related_name="+", countries_verbose_name=_("pays")
     )
 
     classification_panel = MultiFieldPanel(
-        [
-            FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
-            FieldPanel("sdgs", widget=forms.CheckboxSelectMultiple),
-            FieldPanel("countries"),
-        ],
-        heading=_("Thématiques, ODD et pays"),
+        classification_panels(), heading=_("Thématiques, ODD et pays")
     )
-    search_fields = [
-        *BasePage.search_fields,
-        index.RelatedFields("themes", [index.SearchField("name")]),
-    ]
+    search_fields = [*BasePage.search_fields, THEMES_SEARCH_FIELD]
 
     class Meta:
         abstract = True
@@ -126,10 +114,6 @@ class NewsPage(ClassifiedPage):
     class Meta:
         verbose_name = _("actualité")
         verbose_name_plural = _("actualités")
-
-    @property
-    def summary(self) -> str:
-        return self.listing_summary or self.summary_text or self.search_description
 
     @property
     def card_image(self):
@@ -244,10 +228,6 @@ class CallForProjectsPage(ClassifiedPage):
     def funder(self) -> str:
         return self.funder_actor.title if self.funder_actor_id else self.funder_name
 
-    @property
-    def summary(self) -> str:
-        return self.listing_summary or self.summary_text or self.search_description
-
 
 class PageDocument(Orderable):
     document = models.ForeignKey(
@@ -351,10 +331,6 @@ class OpportunityPage(ClassifiedPage):
     def structure_display(self) -> str:
         return self.structure.title if self.structure_id else self.structure_name
 
-    @property
-    def summary(self) -> str:
-        return self.listing_summary or self.summary_text or self.search_description
-
     def sync_structure(self) -> None:
         """An offer in an actor's space is that actor's offer."""
         if self.structure_id or not self.path or (self.depth or 0) < 2:
@@ -426,10 +402,6 @@ class ResourcePage(ClassifiedPage):
     class Meta:
         verbose_name = _("ressource")
         verbose_name_plural = _("ressources")
-
-    @property
-    def summary(self) -> str:
-        return self.listing_summary or self.summary_text or self.search_description
 
 
 class ResourceDocument(PageDocument):
