@@ -1,19 +1,23 @@
 """Keep the directory's cached exports, taxonomy lists and key figures fresh; put a new
 directory page under the editors' moderation workflow."""
 
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 
 def _bump(**kwargs) -> None:
+    # Now, and again once committed: an export built meanwhile by another worker from the
+    # old rows would otherwise be kept under the new generation.
     from .selectors import bump_directory_generation
 
     bump_directory_generation()
+    transaction.on_commit(bump_directory_generation)
 
 
 def _taxonomy_changed(sender, **kwargs) -> None:
     # Renaming a theme changes the list's pages too, not only the exports.
-    from home.page_cache import purge_page_cache
+    from home.page_cache import purge_page_cache_now_and_on_commit
 
     from .models import College, Country, Departement, SustainableDevelopmentGoal, Theme
     from .selectors import refresh_map_features
@@ -21,7 +25,7 @@ def _taxonomy_changed(sender, **kwargs) -> None:
     if sender in (College, Country, Departement, SustainableDevelopmentGoal, Theme):
         refresh_map_features()  # their slugs, numbers and codes are in the map's data
     _bump()
-    purge_page_cache()
+    purge_page_cache_now_and_on_commit()
 
 
 def _actor_m2m_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:

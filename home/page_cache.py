@@ -19,6 +19,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
@@ -42,6 +43,15 @@ def purge_page_cache() -> None:
         cache.incr(GENERATION_KEY)
     except ValueError:
         cache.set(GENERATION_KEY, 2, timeout=None)
+
+
+def purge_page_cache_now_and_on_commit() -> None:
+    """Purge now (this request sees the change at once) and again once the change is
+    committed: a visitor's request served meanwhile by another worker still reads the old
+    rows, and would otherwise store the old page under the new generation until the next
+    publication."""
+    purge_page_cache()
+    transaction.on_commit(purge_page_cache)
 
 
 def _key(request: HttpRequest, generation: int) -> str:

@@ -4,18 +4,18 @@ from django.db.models.signals import post_delete, post_save
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from .page_cache import purge_page_cache
+from .page_cache import purge_page_cache_now_and_on_commit
 
 
 def _purge(**kwargs) -> None:
-    purge_page_cache()
+    purge_page_cache_now_and_on_commit()
 
 
 def _purge_on_change(created: bool = False, **kwargs) -> None:
     # Settings rows are created with their defaults on a site's first visit: that changes
     # nothing a visitor sees, and purging then would empty the cache mid-request.
     if not created:
-        purge_page_cache()
+        purge_page_cache_now_and_on_commit()
 
 
 def connect() -> None:

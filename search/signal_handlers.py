@@ -5,6 +5,7 @@ published, unpublished or deleted, a privacy restriction changed, a taxonomy ter
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from wagtail.documents import get_document_model
 from wagtail.models import CollectionViewRestriction, Page, PageViewRestriction
@@ -12,13 +13,19 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from .selectors import bump_generation
 
+# Each change bumps now (the request that made it sees it at once) and again once committed:
+# a search served meanwhile by another worker still reads the old rows, and would otherwise
+# keep them under the new generation.
+
 
 def _bump(**kwargs) -> None:
     bump_generation()
+    transaction.on_commit(bump_generation)
 
 
 def _bump_matches(**kwargs) -> None:
     bump_generation(pages=False)
+    transaction.on_commit(lambda: bump_generation(pages=False))
 
 
 # What Wagtail writes on the page row when a draft is saved, or a page locked: nothing a
@@ -42,7 +49,7 @@ def _bump_on_page_save(sender, update_fields=None, **kwargs) -> None:
         return
     if update_fields and set(update_fields) <= DRAFT_FIELDS:
         return  # a draft saved or a page locked: the live page is unchanged
-    bump_generation()
+    _bump()
 
 
 def connect() -> None:

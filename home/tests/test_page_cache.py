@@ -112,3 +112,18 @@ def test_pages_from_the_cache_carry_the_content_security_policy(client, page):
         assert "script-src 'self'" in policy
         assert "object-src 'none'" in policy
         assert "https://tile.openstreetmap.org" in policy  # the map's tiles stay allowed
+
+
+def test_pages_stored_before_the_publication_commits_are_dropped_after_it(
+    client, page, django_capture_on_commit_callbacks
+):
+    """Another worker may render the page between the publication and its commit (reading the
+    old rows) and store it under the new generation: the commit purges again."""
+    with django_capture_on_commit_callbacks() as callbacks:
+        page.title = "Le réseau régional"
+        page.save_revision().publish()
+        assert client.get(page.url)[HEADER] == "miss"  # stored before the commit
+        assert client.get(page.url)[HEADER] == "hit"
+    for callback in callbacks:
+        callback()  # the transaction commits
+    assert client.get(page.url)[HEADER] == "miss"

@@ -169,3 +169,21 @@ def test_exactly_the_limit_is_not_capped_and_zero_means_no_limit(client, home, s
     html, _sql = _get(client, "hydraulique")
     assert "8 résultats pour « hydraulique »" in html
     assert "plus récents" not in html
+
+
+def test_searches_kept_before_a_publication_commits_are_dropped_after_it(
+    client, home, django_capture_on_commit_callbacks
+):
+    """A search served between a publication and its commit (by another worker, reading the
+    old rows) would be kept under the new generation: the commit bumps it again."""
+    page = StandardPageFactory(parent=home, title="Hydraulique villageoise")
+    with django_capture_on_commit_callbacks() as callbacks:
+        page.title = "Hydraulique pastorale"
+        page.save_revision().publish()
+        _get(client, "hydraulique")  # kept before the commit
+        _html, sql = _get(client, "hydraulique")
+        assert not any(FULL_TEXT in query for query in sql)
+    for callback in callbacks:
+        callback()  # the transaction commits
+    _html, sql = _get(client, "hydraulique")
+    assert any(FULL_TEXT in query for query in sql)
