@@ -52,7 +52,7 @@ from django.db.models import BigIntegerField, F, Model, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 from wagtail.documents import get_document_model
-from wagtail.models import Collection, CollectionViewRestriction, Page
+from wagtail.models import Collection, CollectionViewRestriction, Page, ReferenceIndex
 from wagtail.search.models import IndexEntry
 
 from directory.selectors import country_name, taxonomy_choices
@@ -521,6 +521,11 @@ class SearchResult:
     summary: str
     page: Page | None = None
     highlighted: str = ""
+    # Documents: their size in bytes, and the page that offers them (where the visitor finds
+    # their context), if a visible one does.
+    file_size: int | None = None
+    parent_title: str = ""
+    parent_url: str = ""
 
 
 @dataclass
@@ -683,6 +688,7 @@ def results_for(keys: list[tuple[int, int]]) -> list[SearchResult]:
         for page in Page.objects.filter(pk__in=page_ids).specific().defer_streamfields()
     }
     documents = {d.pk: d for d in get_document_model().objects.filter(pk__in=document_ids)}
+    parents = _document_parents(list(documents))
     results = []
     for content_type_id, pk in keys:
         kind = mapping.get(content_type_id, PAGE_TYPE[0])
@@ -690,8 +696,19 @@ def results_for(keys: list[tuple[int, int]]) -> list[SearchResult]:
             document = documents.get(pk)
             if document is None:
                 continue
-            summary = f"{document.file_extension.upper()}"
-            results.append(SearchResult(kind, labels[kind], document.title, document.url, summary))
+            parent = parents.get(pk)
+            results.append(
+                SearchResult(
+                    kind,
+                    labels[kind],
+                    document.title,
+                    document.url,
+                    document.file_extension.upper(),
+                    file_size=document.file_size,
+                    parent_title=parent.title if parent else "",
+                    parent_url=(parent.url or "") if parent else "",
+                )
+            )
             continue
         page = pages.get(pk)
         if page is None:
@@ -701,6 +718,34 @@ def results_for(keys: list[tuple[int, int]]) -> list[SearchResult]:
             SearchResult(kind, labels.get(kind, ""), page.title, page.url or "", summary, page)
         )
     return results
+
+
+def _document_parents(document_ids: list[int]) -> dict[int, Page]:
+    """For each document, the first live public page that offers it (attached to a resource
+    or a call, or linked from a text), from Wagtail's reference index: two queries."""
+    if not document_ids:
+        return {}
+    references = ReferenceIndex.objects.filter(
+        to_content_type=_content_type_of(get_document_model()),
+        to_object_id__in=[str(pk) for pk in document_ids],
+        base_content_type=_content_type_of(Page),
+    ).values_list("to_object_id", "object_id")
+    offered_by: dict[int, list[int]] = {}
+    for document_id, page_id in references:
+        offered_by.setdefault(int(document_id), []).append(int(page_id))
+    page_ids = {pk for ids in offered_by.values() for pk in ids}
+    pages = {
+        page.pk: page
+        for page in visible_pages()
+        .filter(pk__in=page_ids)
+        .only("pk", "title", "url_path", "depth", "path")
+    }
+    parents = {}
+    for document_id, ids in offered_by.items():
+        visible = [pages[pk] for pk in sorted(ids) if pk in pages]
+        if visible:
+            parents[document_id] = visible[0]
+    return parents
 
 
 # --- Autocomplete and suggestions ---------------------------------------------------------

@@ -277,3 +277,27 @@ def test_every_result_url_is_noindex(client, home):
 def test_departement_facet_lists_the_actor(client, facets_world):
     html = _titles(client, "eau")
     assert departement("33").name in html
+
+
+def test_a_document_result_names_the_public_page_that_offers_it(client, home):
+    from resources.models import ResourceDocument
+
+    document = Document(title="Guide méthodologique Madagascar")
+    document.file.save("guide.pdf", ContentFile(b"%PDF-1.4\n" + b"x" * 2000), save=False)
+    document._set_document_file_metadata()  # as the admin's upload does (size, hash)
+    document.save()
+    resource = ResourcePageFactory(
+        parent=ResourceIndexPageFactory(parent=home), title="Guide des partenariats"
+    )
+    resource.documents.add(ResourceDocument(document=document))
+    resource.save_revision().publish()
+
+    html = _titles(client, "méthodologique")
+    assert "Guide méthodologique Madagascar" in html
+    assert "PDF, 2,0" in html  # its format and size (2,0 Ko)
+    assert f'proposé sur la page <a href="{resource.url}">Guide des partenariats</a>' in html
+
+    resource.unpublish()  # an unpublished page is not named
+    html = _titles(client, "méthodologique")
+    assert "Guide méthodologique Madagascar" in html
+    assert "Guide des partenariats" not in html
