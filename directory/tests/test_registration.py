@@ -191,7 +191,8 @@ def test_structure_type_of_another_college_is_refused(client, directory):
 
 
 def test_siret_checksum_accepts_la_poste_rule():
-    validate_siret("35600000000047")  # La Poste: digit sum multiple of 5
+    # La Poste: digit sum multiple of 5, refused by the plain Luhn check.
+    assert validate_siret("35600000000047") is None
 
 
 # --- Anti-spam ------------------------------------------------------------------------------
