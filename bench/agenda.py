@@ -31,8 +31,8 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-from bench.report import write_suite_report  # noqa: E402
-from bench.synthetic import treebeard_path  # noqa: E402
+from bench.report import percentile, write_suite_report  # noqa: E402
+from bench.synthetic import live_page  # noqa: E402
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 
@@ -82,19 +82,14 @@ def fill(events: int, sessions: int) -> None:
         agenda = EventIndexPage.objects.get(pk=agenda.pk)
         pages = Page.objects.bulk_create(
             [
-                Page(
+                live_page(
+                    agenda,
+                    number + 1,
                     title=f"Événement de démonstration {number}",
-                    draft_title=f"Événement de démonstration {number}",
                     slug=f"evenement-{number}",
                     content_type=content_type,
                     locale=locale,
-                    path=treebeard_path(agenda.path, number + 1),
-                    depth=agenda.depth + 1,
-                    numchild=0,
-                    url_path=f"{agenda.url_path}evenement-{number}/",
-                    live=True,
-                    first_published_at=now,
-                    last_published_at=now,
+                    when=now,
                 )
                 for number in range(events)
             ],
@@ -152,11 +147,6 @@ NOTES = {
 }
 
 
-def _percentile(timings: list[float], share: float) -> float:
-    ordered = sorted(timings)
-    return round(ordered[min(len(ordered) - 1, int(len(ordered) * share))], 1)
-
-
 def measure(path: str, requests: int, *, cold: bool = False, rebuild: bool = False) -> dict:
     """`path` rendered (the page cache bypassed with a session cookie, as a logged-in visitor
     would); `rebuild`: the agenda's stored results made stale before each request (as a
@@ -193,7 +183,7 @@ def measure(path: str, requests: int, *, cold: bool = False, rebuild: bool = Fal
         "path": path,
         "mode": "cold" if cold else "results rebuilt" if rebuild else "rendered",
         "p50_ms": round(statistics.median(timings), 1),
-        "p99_ms": _percentile(timings, 0.99),
+        "p99_ms": round(percentile(timings, 0.99), 1),
         "queries": len(captured),
     }
 
@@ -231,10 +221,10 @@ def measure_feed(path: str, runs: int = 5) -> dict:
     return {
         "path": path,
         "cold_p50_ms": round(statistics.median(cold), 1),
-        "cold_p99_ms": _percentile(cold, 0.99),
+        "cold_p99_ms": round(percentile(cold, 0.99), 1),
         "cold_queries": cold_queries,
         "cached_p50_ms": round(statistics.median(cached), 1),
-        "cached_p99_ms": _percentile(cached, 0.99),
+        "cached_p99_ms": round(percentile(cached, 0.99), 1),
         "cached_queries": len(captured),
         "cached_rebuilt": rebuilt,
         "events": len({str(c["URL"]) for c in calendar.walk("VEVENT")}),

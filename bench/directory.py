@@ -53,8 +53,8 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-from bench.report import write_suite_report  # noqa: E402
-from bench.synthetic import treebeard_path  # noqa: E402
+from bench.report import percentile, write_suite_report  # noqa: E402
+from bench.synthetic import live_page  # noqa: E402
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 
@@ -283,19 +283,14 @@ def fill(actors: int, projects: int, seed: int = 3) -> None:
             seats.append((name, city, postcode, (lat, lng) if placed else None))
         actor_pages = Page.objects.bulk_create(
             [
-                Page(
+                live_page(
+                    directory,
+                    number + 1,
                     title=name,
-                    draft_title=name,
                     slug=slug_of(name),
                     content_type=actor_type,
                     locale=locale,
-                    path=treebeard_path(directory.path, number + 1),
-                    depth=directory.depth + 1,
-                    numchild=0,
-                    url_path=f"{directory.url_path}{slug_of(name)}/",
-                    live=True,
-                    first_published_at=now,
-                    last_published_at=now,
+                    when=now,
                 )
                 for number, (name, _city, _postcode, _point) in enumerate(seats)
             ],
@@ -337,19 +332,14 @@ def fill(actors: int, projects: int, seed: int = 3) -> None:
                 title = f"{rng.choice(PROJECT_WORDS)} {actor_index}-{child}"
                 slug = slug_of(title)
                 project_pages.append(
-                    Page(
+                    live_page(
+                        actor,
+                        child + 1,
                         title=title,
-                        draft_title=title,
                         slug=slug,
                         content_type=project_type,
                         locale=locale,
-                        path=treebeard_path(actor.path, child + 1),
-                        depth=actor.depth + 1,
-                        numchild=0,
-                        url_path=f"{actor.url_path}{slug}/",
-                        live=True,
-                        first_published_at=now,
-                        last_published_at=now,
+                        when=now,
                     )
                 )
                 owners.append(actor.pk)
@@ -443,11 +433,6 @@ def slug_of(text: str) -> str:
 
 
 # --- Measures ---------------------------------------------------------------------------------
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
 
 
 def _row(scenario: str, timings: list[float], queries: int | None, note: str = "") -> dict:

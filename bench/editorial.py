@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -29,7 +28,7 @@ from types import SimpleNamespace
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-from bench.report import write_suite_report  # noqa: E402
+from bench.report import timed_gets, write_suite_report  # noqa: E402
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 os.environ.setdefault("SECRET_KEY", "bench-only")
@@ -43,7 +42,6 @@ from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from wagtail.models import Page  # noqa: E402
 
 from directory.tests.factories import countries, sdgs, themes  # noqa: E402
@@ -82,22 +80,7 @@ def add_items(index: Page, factory, count: int, image) -> None:
 def measure(client: Client, url: str, runs: int, *, before=None) -> tuple[dict[str, float], int]:
     client.get(url)
     client.get(url)  # the first requests create settings rows and fill the caches
-    samples, queries = [], 0
-    for _ in range(runs):
-        if before is not None:
-            before()
-        with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
-            response = client.get(url)
-            samples.append((time.perf_counter() - started) * 1000)
-        if response.status_code != 200:
-            raise SystemExit(f"{url} answered {response.status_code}")
-        queries = len(captured)
-    samples.sort()
-    return {
-        "p50": round(statistics.median(samples), 1),
-        "p99": round(samples[min(len(samples) - 1, int(len(samples) * 0.99))], 1),
-    }, queries
+    return timed_gets(client, [url] * runs, before=before)
 
 
 def main() -> int:

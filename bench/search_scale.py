@@ -32,17 +32,15 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import statistics
 import sys
 import time
-import uuid
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-from bench.report import write_suite_report  # noqa: E402
-from bench.synthetic import treebeard_path  # noqa: E402
+from bench.report import summarise, timed_gets, write_suite_report  # noqa: E402
+from bench.synthetic import live_page  # noqa: E402
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 os.environ.setdefault("SECRET_KEY", "bench-only")
@@ -57,9 +55,8 @@ django.setup()
 from django.contrib.contenttypes.models import ContentType  # noqa: E402
 from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection, reset_queries, transaction  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from wagtail.models import Locale, Page  # noqa: E402
 from wagtail.search.models import IndexEntry  # noqa: E402
 
@@ -209,18 +206,13 @@ def build(size: int, rng: random.Random) -> None:
         title = text(rng, 5).capitalize()
         texts.append(text(rng, 60))
         pages.append(
-            Page(
+            live_page(
+                home,
+                n + 1,
                 title=title,
-                draft_title=title,
                 slug=f"page-{n}",
-                path=treebeard_path(home.path, n + 1),
-                depth=3,
-                numchild=0,
-                url_path=f"/accueil/page-{n}/",
-                live=True,
                 content_type=news_type if n % 2 else standard_type,
                 locale=locale,
-                translation_key=uuid.uuid4(),
             )
         )
     with transaction.atomic():
@@ -316,32 +308,6 @@ def _index(standard_type: int, news_type: int) -> None:
         cursor.execute("ANALYZE")
 
 
-def percentiles(samples: list[float]) -> dict[str, float]:
-    samples = sorted(samples)
-    return {
-        "p50": round(statistics.median(samples), 1),
-        "p99": round(samples[min(len(samples) - 1, int(len(samples) * 0.99))], 1),
-        "max": round(samples[-1], 1),
-    }
-
-
-def measure(client: Client, urls: list[str], *, before=None) -> tuple[dict[str, float], int]:
-    """Time each GET (after `before`, untimed); the SQL queries of the last one."""
-    samples, queries = [], 0
-    for url in urls:
-        if before is not None:
-            before()
-        with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
-            response = client.get(url)
-            samples.append((time.perf_counter() - started) * 1000)
-        if response.status_code != 200:
-            raise SystemExit(f"{url} answered {response.status_code}")
-        queries = len(captured)
-        reset_queries()
-    return percentiles(samples), queries
-
-
 def search_url(query: str, **params: str) -> str:
     from urllib.parse import urlencode
 
@@ -356,7 +322,7 @@ def stock(query: str, runs: int) -> dict[str, float]:
         list(results[:10])
         results.count()
         samples.append((time.perf_counter() - started) * 1000)
-    return percentiles(samples)
+    return summarise(samples)
 
 
 def main() -> int:
@@ -397,15 +363,15 @@ def main() -> int:
         client.get(search_url("warm"))  # content types, taxonomy choices
         for label, query in QUERIES.items():
             url = search_url(query)
-            changed, changed_queries = measure(client, [url] * args.runs, before=page_changed)
-            cold, cold_queries = measure(client, [url] * args.runs, before=new_words)
+            changed, changed_queries = timed_gets(client, [url] * args.runs, before=page_changed)
+            cold, cold_queries = timed_gets(client, [url] * args.runs, before=new_words)
             client.get(url)
             refined_urls = [
                 search_url(query, theme=theme_slugs[n % len(theme_slugs)], page=str(1 + n // 14))
                 for n in range(args.runs)
             ]
-            refined, refined_queries = measure(client, refined_urls)
-            repeated, repeated_queries = measure(client, [url] * args.runs)
+            refined, refined_queries = timed_gets(client, refined_urls)
+            repeated, repeated_queries = timed_gets(client, [url] * args.runs)
             measured[(size, label, "changed")] = changed
             measured[(size, label, "cold")] = cold
             measured[(size, label, "refined")] = refined
@@ -431,10 +397,10 @@ def main() -> int:
             row(f"search {label} repeated, {size} pages", repeated, repeated_queries, "same URL")
         prefixes = [PREFIXES[n % len(PREFIXES)] for n in range(args.runs)]
         ac_urls = [f"/recherche/autocomplete/?q={prefix}" for prefix in prefixes]
-        ac, ac_queries = measure(client, ac_urls, before=new_words)
+        ac, ac_queries = timed_gets(client, ac_urls, before=new_words)
         measured[(size, "autocomplete", "")] = ac
         row(f"autocomplete, {size} pages", ac, ac_queries, "secu, form, eau...: computed")
-        cached, cached_queries = measure(client, ac_urls)
+        cached, cached_queries = timed_gets(client, ac_urls)
         row(f"autocomplete again, {size} pages", cached, cached_queries, "the same prefixes: kept")
         theirs = stock("eau", args.stock_runs)
         measured[(size, "stock", "")] = theirs

@@ -12,3 +12,24 @@ def treebeard_path(parent_path: str, number: int) -> str:
         number, digit = divmod(number, 36)
         step = ALPHABET[digit] + step
     return parent_path + step.rjust(4, "0")
+
+
+def live_page(parent, number: int, *, title: str, slug: str, content_type, locale, when=None):
+    """The `Page` row of `parent`'s `number`-th child (from 1), live and published at `when`,
+    for `bulk_create` (the suite writes the specific rows and the parent's `numchild`)."""
+    from wagtail.models import Page
+
+    return Page(
+        title=title,
+        draft_title=title,
+        slug=slug,
+        content_type=content_type,
+        locale=locale,
+        path=treebeard_path(parent.path, number),
+        depth=parent.depth + 1,
+        numchild=0,
+        url_path=f"{parent.url_path}{slug}/",
+        live=True,
+        first_published_at=when,
+        last_published_at=when,
+    )
