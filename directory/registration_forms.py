@@ -123,10 +123,54 @@ def seconds_since(token: str) -> float | None:
         return None
 
 
+TOO_FAST_MESSAGE = _(
+    "Le formulaire a été envoyé trop vite ou a expiré. Vérifiez vos réponses puis envoyez-le "
+    "de nouveau."
+)
+
+
+class AntiSpamMixin:
+    """The public forms' anti-spam: a field people never see (bots fill it) and a signed
+    timestamp of when the form was shown (`includes/anti_spam_fields.html` renders both).
+    The view judges them, as it must store nothing and say little: `is_spam()` (drop the
+    submission), `check_fill_time()` (a person sees a message), and `restart_timer()` when
+    the form is shown again with its errors."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[HONEYPOT_FIELD] = forms.CharField(
+            label=_("Ne remplissez pas ce champ"),
+            required=False,
+            widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+        )
+        self.fields["started"] = forms.CharField(widget=forms.HiddenInput, required=False)
+        if not self.is_bound:
+            self.initial["started"] = started_token()
+
+    def is_spam(self) -> bool:
+        return bool(self.data.get(HONEYPOT_FIELD, "").strip())
+
+    def filled_too_fast(self) -> bool:
+        elapsed = seconds_since(self.data.get("started", ""))
+        return elapsed is None or elapsed < settings.REGISTRATION_MIN_FILL_SECONDS
+
+    def check_fill_time(self) -> None:
+        """Sent faster than a person could, or expired: invalid, and saying so (with any
+        other mistake, so the person corrects everything at once)."""
+        if self.filled_too_fast():
+            self.is_valid()
+            self.add_error(None, TOO_FAST_MESSAGE)
+
+    def restart_timer(self) -> None:
+        """A fresh timing token: the person has already spent time on the form."""
+        self.data = self.data.copy()
+        self.data["started"] = started_token()
+
+
 # --- The public form ------------------------------------------------------------------------
 
 
-class RegistrationForm(forms.ModelForm):
+class RegistrationForm(AntiSpamMixin, forms.ModelForm):
     college = forms.ModelChoiceField(
         queryset=College.objects.order_by("sort_order", "name"),
         label=_("Collège"),
@@ -184,13 +228,6 @@ class RegistrationForm(forms.ModelForm):
         },
     )
     newsletter_consent = forms.BooleanField(label=NEWSLETTER_CONSENT_TEXT, required=False)
-    # Anti-spam: a field people never see (bots fill it) and when the form was shown.
-    site_web_2 = forms.CharField(
-        label=_("Ne remplissez pas ce champ"),
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
-    started = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = RegistrationRequest
@@ -269,16 +306,6 @@ class RegistrationForm(forms.ModelForm):
         self.fields["contact_email"].widget.attrs["autocomplete"] = "email"
         self.fields["contact_name"].widget.attrs["autocomplete"] = "name"
         self.fields["siret"].widget.attrs["inputmode"] = "numeric"
-        if not self.is_bound:
-            self.initial["started"] = started_token()
-
-    # Honeypot and timing are judged by the view (it must store nothing and say little).
-    def is_spam(self) -> bool:
-        return bool(self.data.get(HONEYPOT_FIELD, "").strip())
-
-    def filled_too_fast(self) -> bool:
-        elapsed = seconds_since(self.data.get("started", ""))
-        return elapsed is None or elapsed < settings.REGISTRATION_MIN_FILL_SECONDS
 
     def clean_siret(self) -> str:
         return re.sub(r"\s", "", self.cleaned_data.get("siret", ""))

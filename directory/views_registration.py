@@ -11,10 +11,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_protect
 
-from .registration_forms import RegistrationForm, started_token
+from .registration_forms import RegistrationForm
 from .services import submit_registration
 
 if TYPE_CHECKING:
@@ -82,22 +81,12 @@ def registration_form(request: HttpRequest, *, directory: DirectoryPage) -> Http
         # A bot: it stores nothing, and learns nothing either.
         logger.info("Référencement: honeypot filled, submission dropped")
         return HttpResponseRedirect(thanks_url)
-    if form.filled_too_fast():
-        form.is_valid()  # the person still sees any mistake
-        form.add_error(
-            None,
-            _(
-                "Le formulaire a été envoyé trop vite ou a expiré. Vérifiez vos réponses puis "
-                "envoyez-le de nouveau."
-            ),
-        )
+    form.check_fill_time()
     if form.is_valid():
         submit_registration(form=form)
         return HttpResponseRedirect(thanks_url)
     form.describe_errors()
-    # A fresh timing token: the person has already spent time on the form.
-    form.data = form.data.copy()
-    form.data["started"] = started_token()
+    form.restart_timer()
     return _no_store(
         TemplateResponse(
             request,

@@ -4,14 +4,13 @@ and a signed timestamp of when the form was shown)."""
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import ActorPage
-from directory.registration_forms import HONEYPOT_FIELD, seconds_since, started_token
+from directory.registration_forms import AntiSpamMixin
 
 
-class RegistrationForm(forms.Form):
+class RegistrationForm(AntiSpamMixin, forms.Form):
     first_name = forms.CharField(label=_("Prénom"), max_length=80)
     last_name = forms.CharField(label=_("Nom"), max_length=80)
     email = forms.EmailField(
@@ -47,18 +46,9 @@ class RegistrationForm(forms.Form):
         ),
         error_messages={"required": _("Votre accord est nécessaire pour vous inscrire.")},
     )
-    # Anti-spam: a field people never see (bots fill it) and when the form was shown.
-    site_web_2 = forms.CharField(
-        label=_("Ne remplissez pas ce champ"),
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
-    started = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.initial["started"] = started_token()
         self.fields["actor"].queryset = (
             ActorPage.objects.live().public().order_by("title").only("pk", "title")
         )
@@ -76,14 +66,6 @@ class RegistrationForm(forms.Form):
             elif name == "role":
                 field.widget.attrs["autocomplete"] = "organization-title"
         self._describe()
-
-    # Honeypot and timing are judged by the view (it must store nothing and say little).
-    def is_spam(self) -> bool:
-        return bool(self.data.get(HONEYPOT_FIELD, "").strip())
-
-    def filled_too_fast(self) -> bool:
-        elapsed = seconds_since(self.data.get("started", ""))
-        return elapsed is None or elapsed < settings.REGISTRATION_MIN_FILL_SECONDS
 
     def _describe(self) -> None:
         """Tie each input to its help text and its error (ids from `includes/field.html`)."""

@@ -30,7 +30,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 from wagtail.models import Page
 
-from directory.registration_forms import started_token
 from directory.views_registration import over_rate_limit
 
 from . import selectors, services
@@ -474,15 +473,7 @@ def registration_form(request: HttpRequest, *, event: EventPage) -> HttpResponse
             # A bot: it stores nothing, and learns nothing either.
             logger.info("Event registration: honeypot filled, submission dropped")
             return HttpResponseRedirect(event.url)
-        if form.filled_too_fast():
-            form.is_valid()  # the person still sees any mistake
-            form.add_error(
-                None,
-                _(
-                    "Le formulaire a été envoyé trop vite ou a expiré. Vérifiez vos réponses "
-                    "puis envoyez-le de nouveau."
-                ),
-            )
+        form.check_fill_time()
     if request.method == "POST" and not refusal and form.is_valid():
         try:
             registration = services.register(
@@ -508,9 +499,7 @@ def registration_form(request: HttpRequest, *, event: EventPage) -> HttpResponse
     elif request.method == "POST":
         status = 400
     if form.is_bound:
-        # A fresh timing token: the person has already spent time on the form.
-        form.data = form.data.copy()
-        form.data["started"] = started_token()
+        form.restart_timer()
     decorate(event)
     context = {
         "form": form,
