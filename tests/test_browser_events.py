@@ -109,6 +109,10 @@ def test_form_errors_are_summarised_and_tied_to_fields(
         page.get_by_role("button", name="M'inscrire").click()
     summary = page.locator(".error-summary")
     assert summary.is_visible()
+    # Keyboard and screen-reader focus moves to the summary, as on the référencement form.
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'erreurs'")
+    page.locator(".error-summary a[href='#id_email']").click()
+    assert page.evaluate("document.activeElement.id") == "id_email"
     assert page.locator("#id_email").get_attribute("aria-invalid") == "true"
     described = page.locator("#id_email").get_attribute("aria-describedby").split()
     assert "id_email-erreur" in described
