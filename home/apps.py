@@ -7,6 +7,6 @@ class HomeConfig(AppConfig):
     verbose_name = _("Site")
 
     def ready(self) -> None:
-        from . import signal_handlers
+        from . import caches, checks  # noqa: F401 - checks register themselves
 
-        signal_handlers.connect()
+        caches.connect()

@@ -2,10 +2,10 @@
 
 from django.http import HttpRequest
 
-from .page_cache import current_generation
+from .caches import PAGES
 
 
 def content_generation(request: HttpRequest) -> dict:
     """The page-cache generation, bumped by every publication, move or settings change: the
     key of template fragments that depend on other pages (breadcrumbs, lists of sub-pages)."""
-    return {"content_generation": current_generation()}
+    return {"content_generation": PAGES.get()}

@@ -2,49 +2,71 @@
 
 The command runs every registered step, in `order`, inside one transaction. Each step is a
 small function that looks its objects up before creating them, so a second run changes
-nothing. Another app adds its own content in `<app>/demo_content.py` (the command imports
-that module in every installed app):
+nothing. The texts are data: YAML files in each app's `demo/` folder, read and checked by
+`home/demo_data.py`; this module and the apps' modules hold the logic that builds pages and
+objects from them. Another app adds its own content in `<app>/demo_content.py` (the command
+imports that module in every installed app):
 
-    from home.demo_content import DemoRun, Kind, PageSpec, register_step, sync_pages
+    from home.demo_content import DemoRun, Kind, load_page_tree, register_step, sync_pages
 
     ACTORS = Kind("acteur", "acteurs")
 
     @register_step(order=50, label="Annuaire des acteurs")
     def actors(run: DemoRun) -> str:
         home = run.pages["accueil"]  # what earlier steps built: run.pages, run.images
-        directory = PageSpec(DirectoryPage, "annuaire", "Annuaire", static={"show_in_menus": True})
+        directory = load_page_tree(DATA / "pages.yaml", [DirectoryPage])
         sync_pages(run, parent=home, specs=[directory])  # counted in the pages' tally
         ...
         run.tally(ACTORS).created += 1
         return "12 acteurs créés"
 
-Home's steps: 10 images, 20 pages, 80 site identity, 85 navigation (late, so that the header
-lists every top-level page marked "show in menus" that later steps add), 90 accounts.
-The texts are French and written from the network's 2020 activity report; every person
-named is fictitious.
+Home's steps: 10 images (home/demo/site.yaml), 20 pages (home/demo/pages.yaml), 80 site
+identity, 85 navigation (late, so that the header lists every top-level page marked "show in
+menus" that later steps add), 90 accounts. The texts are French and written from the
+network's 2020 activity report; every person named is fictitious.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import io
 import math
 import os
 import secrets
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.core.files.images import ImageFile
 from django.db import models
-from PIL import Image, ImageDraw, ImageFont
-from wagtail.fields import StreamField
+from PIL import Image, ImageColor, ImageDraw, ImageFont
+from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page, Site
 from wagtail.utils.file import hash_filelike
 
+from .demo_data import (
+    PAGE_LINK,
+    DemoContentError,
+    Link,
+    PageRecord,
+    Refs,
+    Where,
+    build,
+    check_name,
+    convert,
+    read,
+    read_records,
+    rich_parts,
+    stream_blocks,
+    stream_data,
+)
 from .models import (
     CustomImage,
     HomePage,
@@ -55,10 +77,6 @@ from .models import (
 )
 
 # --- Steps and their shared state -----------------------------------------------------------
-
-
-class DemoContentError(Exception):
-    """The database holds something the demo cannot build on (the command reports it)."""
 
 
 @dataclass(frozen=True)
@@ -180,101 +198,9 @@ def differing_fields(instance: models.Model, values: dict[str, Any]) -> list[str
     return changed
 
 
-# --- Rich text and block builders (raw stream data) -----------------------------------------
-
-
-def p(*sentences: str) -> str:
-    return "<p>" + " ".join(sentences) + "</p>"
-
-
-def ul(*items: str) -> str:
-    return "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
-
-
-def a(href: str, text: str) -> str:
-    return f'<a href="{href}">{text}</a>'
-
-
-def page_link(page: Page, text: str) -> str:
-    return f'<a linktype="page" id="{page.pk}">{text}</a>'
-
-
-def heading(text: str, level: str = "h2") -> dict:
-    return {"type": "heading", "value": {"text": text, "level": level}}
-
-
-def paragraph(*html: str) -> dict:
-    return {"type": "paragraph", "value": "".join(html)}
-
-
-def quote(text: str, attribution: str = "") -> dict:
-    return {"type": "quote", "value": {"quote": text, "attribution": attribution}}
-
-
-def link_value(*, page: Page | None = None, url: str = "", label: str = "") -> dict:
-    return {"page": page.pk if page else None, "url": url, "label": label}
-
-
-def call_to_action(title: str, text: str, *, page: Page, label: str) -> dict:
-    return {
-        "type": "call_to_action",
-        "value": {"title": title, "text": text, "link": link_value(page=page, label=label)},
-    }
-
-
-def accordion(title: str, items: list[tuple[str, str]]) -> dict:
-    return {
-        "type": "accordion",
-        "value": {
-            "title": title,
-            "items": [{"question": question, "answer": answer} for question, answer in items],
-        },
-    }
-
-
-def figure(value: str, label: str, detail: str = "") -> dict:
-    return {"value": value, "label": label, "detail": detail}
-
-
-def key_figures(title: str, figures: list[dict]) -> dict:
-    return {"type": "key_figures", "value": {"title": title, "figures": figures}}
-
-
-def image(picture: CustomImage, caption: str = "") -> dict:
-    return {"type": "image", "value": {"image": picture.pk, "caption": caption, "credit": ""}}
-
-
-# --- Organisation facts used in several places ----------------------------------------------
-
-ORGANISATION = "SO Coopération"
-TAGLINE = (
-    "Réseau régional multi-acteurs de la coopération et de la solidarité internationales "
-    "en Nouvelle-Aquitaine"
-)
-ADDRESS = "Antenne de Bordeaux\nL'Estuaire Coworking\n4 rue Poquelin Molière\n33000 Bordeaux"
-ADDRESS_INLINE = "L'Estuaire Coworking, 4 rue Poquelin Molière, 33000 Bordeaux"
-# A number of the range ARCEP keeps for fiction: it reaches nobody.
-PHONE = "05 36 49 20 20"
-EMAIL = "contact@so-cooperation.example"
-DEMO_NOTE = (
-    "<p><i>Contenu de démonstration : les personnes citées sur cette page sont fictives.</i></p>"
-)
-FUNDERS = [
-    # (image key, name, official site)
-    ("logo-region", "Région Nouvelle-Aquitaine", "https://www.nouvelle-aquitaine.fr/"),
-    ("logo-afd", "Agence française de développement", "https://www.afd.fr/"),
-    (
-        "logo-meae",
-        "Ministère de l'Europe et des Affaires étrangères",
-        "https://www.diplomatie.gouv.fr/",
-    ),
-]
-
-
 # --- Step 10: the "Réseau" collection and the generated images ------------------------------
 
 PALETTE = ["#1a9e8f", "#f29f05", "#e4572e", "#76b041", "#4aa3df", "#9b5de5"]
-IMAGE_CREDIT = "SO Coopération – illustration de démonstration"
 
 
 def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
@@ -323,20 +249,13 @@ def draw_hero() -> bytes:
     return _png(picture)
 
 
-def draw_highlights() -> bytes:
-    """A timeline of the five highlights of 2020."""
+def draw_highlights(title: str, labels: list[list[str]]) -> bytes:
+    """A timeline of the year's highlights: the title above, each highlight's lines below."""
     width, height = 1200, 675
     picture = Image.new("RGB", (width, height), "#f4f1ea")
     pen = ImageDraw.Draw(picture)
-    _write(pen, (width // 2, 110), "2020 en cinq temps forts", 54, fill="#16325c", anchor="mm")
+    _write(pen, (width // 2, 110), title, 54, fill="#16325c", anchor="mm")
     pen.line((100, 340, 1100, 340), fill="#16325c", width=8)
-    labels = [
-        ("RECITAL ODD",),
-        ("PLASTIC",),
-        ("Formations", "en ligne"),
-        ("Groupes", "pays"),
-        ("Nouvelle", "gouvernance"),
-    ]
     for i, lines in enumerate(labels):
         x = 160 + i * 220
         pen.ellipse((x - 40, 300, x + 40, 380), fill=PALETTE[i], outline="#16325c", width=4)
@@ -345,88 +264,231 @@ def draw_highlights() -> bytes:
     return _png(picture)
 
 
-def draw_logo(name_lines: tuple[str, ...], colour: str) -> Callable[[], bytes]:
+def draw_logo(name_lines: list[str], colour: str) -> bytes:
     """A placeholder logo: an emblem and the partner's name, never the real logo."""
+    picture = Image.new("RGB", (600, 300), "#ffffff")
+    pen = ImageDraw.Draw(picture)
+    pen.rounded_rectangle((8, 8, 592, 292), radius=24, outline=colour, width=8)
+    pen.ellipse((40, 100, 140, 200), fill=colour)
+    top = 150 - 22 * len(name_lines)
+    for row, line in enumerate(name_lines):
+        _write(pen, (170, top + row * 44), line, 34, fill="#1f2933")
+    return _png(picture)
 
-    def draw() -> bytes:
-        picture = Image.new("RGB", (600, 300), "#ffffff")
-        pen = ImageDraw.Draw(picture)
-        pen.rounded_rectangle((8, 8, 592, 292), radius=24, outline=colour, width=8)
-        pen.ellipse((40, 100, 140, 200), fill=colour)
-        top = 150 - 22 * len(name_lines)
-        for row, line in enumerate(name_lines):
-            _write(pen, (170, top + row * 44), line, 34, fill="#1f2933")
-        return _png(picture)
 
-    return draw
+def _gradient(picture: Image.Image, top: str, bottom: str) -> None:
+    """A vertical gradient from `top` to `bottom` over the whole picture."""
+    pen = ImageDraw.Draw(picture)
+    start, end = ImageColor.getrgb(top), ImageColor.getrgb(bottom)
+    for y in range(picture.height):
+        mix = y / max(picture.height - 1, 1)
+        pen.line(
+            (0, y, picture.width, y),
+            fill=tuple(round(a + (b - a) * mix) for a, b in zip(start, end, strict=True)),
+        )
+
+
+def _hills(pen: ImageDraw.ImageDraw, size: tuple[int, int], layers: list[tuple[str, float]]):
+    """Rolling hills, back to front: each layer a colour and its height (share of the picture)."""
+    width, height = size
+    for index, (colour, share) in enumerate(layers):
+        base = height * (1 - share)
+        points = [
+            (x, base + 28 * math.sin(x / (170 + 40 * index) + index * 1.7))
+            for x in range(0, width + 20, 20)
+        ]
+        pen.polygon([(0, height), *points, (width, height)], fill=colour)
+
+
+def draw_scene(motif: str, sky: tuple[str, str], hills: list[tuple[str, float]]) -> bytes:
+    """A flat illustration, 1200 × 675: a sky, a sun, hills and a motif of the theme."""
+    size = (1200, 675)
+    picture = Image.new("RGB", size)
+    _gradient(picture, *sky)
+    pen = ImageDraw.Draw(picture)
+    pen.ellipse((860, 80, 1020, 240), fill="#f4b63f")
+    _hills(pen, size, hills)
+    MOTIFS[motif](pen)
+    return _png(picture)
+
+
+def _motif_water(pen: ImageDraw.ImageDraw) -> None:
+    for index, (x, y, r) in enumerate([(300, 330, 70), (470, 410, 48), (180, 470, 40)]):
+        pen.ellipse((x - r, y - r, x + r, y + r), fill="#4aa3df" if index else "#1f78b4")
+        pen.polygon(
+            [(x - r * 0.87, y - r * 0.5), (x, y - r * 2.1), (x + r * 0.87, y - r * 0.5)],
+            fill="#4aa3df" if index else "#1f78b4",
+        )
+    for row in range(3):
+        y = 560 + row * 34
+        pen.line(
+            [(x, y + 10 * math.sin(x / 40)) for x in range(0, 1200, 10)], fill="#e8f3f1", width=6
+        )
+
+
+def _motif_fields(pen: ImageDraw.ImageDraw) -> None:
+    for column in range(9):
+        x = 120 + column * 120
+        pen.line((x, 640, x, 520), fill="#2f6b2f", width=8)
+        pen.ellipse((x - 36, 470, x, 530), fill="#76b041")
+        pen.ellipse((x, 450, x + 36, 512), fill="#8fcb4f")
+
+
+def _motif_books(pen: ImageDraw.ImageDraw) -> None:
+    colours = ["#e4572e", "#0b5563", "#f29f05", "#9b5de5", "#1a9e8f"]
+    for index, colour in enumerate(colours):
+        x = 220 + index * 74
+        top = 330 + (index % 2) * 40
+        pen.rounded_rectangle((x, top, x + 62, 600), radius=6, fill=colour)
+        pen.line((x + 12, top + 40, x + 50, top + 40), fill="#ffffff", width=5)
+    pen.rounded_rectangle((650, 380, 930, 560), radius=12, fill="#1c2430")
+    pen.rectangle((668, 398, 912, 542), fill="#e8f3f1")
+    for row in range(4):
+        pen.line((690, 425 + row * 30, 880 - row * 30, 425 + row * 30), fill="#0b5563", width=8)
+    pen.polygon([(620, 575), (960, 575), (930, 560), (650, 560)], fill="#4d5866")
+
+
+def _motif_care(pen: ImageDraw.ImageDraw) -> None:
+    pen.rounded_rectangle((420, 250, 780, 610), radius=48, fill="#ffffff")
+    pen.rectangle((560, 300, 640, 560), fill="#e4572e")
+    pen.rectangle((470, 390, 730, 470), fill="#e4572e")
+
+
+def _motif_people(pen: ImageDraw.ImageDraw) -> None:
+    colours = ["#e4572e", "#f29f05", "#1a9e8f", "#9b5de5", "#4aa3df", "#76b041", "#f4f1ea"]
+    for index, colour in enumerate(colours):
+        x = 330 + index * 90
+        y = 520 - 50 * math.sin(math.pi * index / (len(colours) - 1))
+        pen.ellipse((x - 30, y - 150, x + 30, y - 90), fill=colour)
+        pen.rounded_rectangle((x - 42, y - 84, x + 42, y + 20), radius=36, fill=colour)
+    pen.ellipse((300, 480, 900, 640), fill="#faf6ef")
+
+
+MOTIFS: dict[str, Callable[[ImageDraw.ImageDraw], None]] = {
+    "water": _motif_water,
+    "fields": _motif_fields,
+    "books": _motif_books,
+    "care": _motif_care,
+    "people": _motif_people,
+}
+
+
+# The images' descriptions and the site's identity are data: home/demo/site.yaml.
+DATA = Path(__file__).resolve().parent / "demo"
+SITE = DATA / "site.yaml"
+DRAWINGS = ("hero", "highlights", "logo", "scene")
 
 
 @dataclass(frozen=True)
-class ImageSpec:
+class Drawing:
+    """How an image is drawn: `kind` and the parameters of that kind."""
+
+    kind: str
+    title: str = ""
+    labels: list[list[str]] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+    colour: str = ""
+    motif: str = ""
+    sky: tuple[str, str] = ("", "")
+    hills: list[tuple[str, float]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ImageRecord:
     key: str
     title: str
     alt_text: str
     filename: str
-    draw: Callable[[], bytes]
+    drawing: Drawing
 
 
-IMAGE_SPECS = [
-    ImageSpec(
-        "hero",
-        "Illustration – le réseau des acteurs",
-        "Illustration : des cercles de couleur reliés par des traits, comme les membres "
-        "d'un réseau.",
-        "demo-reseau.png",
-        draw_hero,
-    ),
-    ImageSpec(
-        "highlights",
-        "Illustration – les temps forts de 2020",
-        "Frise des cinq temps forts de 2020 : RECITAL ODD, PLASTIC, formations en ligne, "
-        "groupes pays et nouvelle gouvernance.",
-        "demo-temps-forts-2020.png",
-        draw_highlights,
-    ),
-    ImageSpec(
-        "logo-region",
-        "Logo de démonstration – Région Nouvelle-Aquitaine",
-        "Région Nouvelle-Aquitaine (logo de démonstration)",
-        "demo-logo-region.png",
-        draw_logo(("Région", "Nouvelle-Aquitaine"), "#c8102e"),
-    ),
-    ImageSpec(
-        "logo-afd",
-        "Logo de démonstration – Agence française de développement",
-        "Agence française de développement (logo de démonstration)",
-        "demo-logo-afd.png",
-        draw_logo(("Agence française", "de développement"), "#00607a"),
-    ),
-    ImageSpec(
-        "logo-meae",
-        "Logo de démonstration – Ministère de l'Europe et des Affaires étrangères",
-        "Ministère de l'Europe et des Affaires étrangères (logo de démonstration)",
-        "demo-logo-meae.png",
-        draw_logo(("Ministère de l'Europe", "et des Affaires", "étrangères"), "#000091"),
-    ),
-]
-COLLECTION_NAME = "Réseau"
+@dataclass(frozen=True)
+class SocialLink:
+    network: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Identity:
+    organisation_name: str
+    tagline: str
+    address: str
+    phone: str
+    email: str
+    newsletter_url: str
+    footer_text: str
+    accessibility_compliance: str
+    accessibility_page: str
+    social_links: list[SocialLink]
+
+
+@dataclass(frozen=True)
+class Funder:
+    name: str
+    url: str
+    logo: str
+
+
+@dataclass(frozen=True)
+class SiteData:
+    identity: Identity
+    funders: list[Funder]
+    footer_links: list[Link]
+    footer_sections: list[str]
+    collection: str
+    credit: str
+    images: list[ImageRecord]
+    theme_illustrations: dict[str, str]
+    default_illustration: str
+
+
+@functools.cache
+def site_data() -> SiteData:
+    data = read_records(SITE, SiteData)
+    where = Where.of(SITE)
+    for number, record in enumerate(data.images):
+        place = where.key("images").index(number).key("drawing")
+        check_name(record.drawing.kind, DRAWINGS, place.key("kind"), what="dessin")
+        if record.drawing.kind == "scene":
+            check_name(record.drawing.motif, MOTIFS, place.key("motif"), what="motif")
+    return data
+
+
+def draw(drawing: Drawing) -> bytes:
+    if drawing.kind == "hero":
+        return draw_hero()
+    if drawing.kind == "highlights":
+        return draw_highlights(drawing.title, drawing.labels)
+    if drawing.kind == "logo":
+        return draw_logo(drawing.lines, drawing.colour)
+    return draw_scene(drawing.motif, drawing.sky, drawing.hills)
+
+
+def illustration_for(run: DemoRun, themes: Iterable[str]) -> CustomImage:
+    """The demo illustration of the first theme that has one, else the network's meeting."""
+    illustrations = site_data().theme_illustrations
+    for slug in themes:
+        if slug in illustrations:
+            return run.images[illustrations[slug]]
+    return run.images[site_data().default_illustration]
 
 
 def network_collection() -> Collection:
     root = Collection.get_first_root_node()
-    existing = root.get_children().filter(name=COLLECTION_NAME).first()
-    return existing or root.add_child(name=COLLECTION_NAME)
+    name = site_data().collection
+    existing = root.get_children().filter(name=name).first()
+    return existing or root.add_child(name=name)
 
 
 @register_step(order=10, label="Collection « Réseau » et images")
 def images_step(run: DemoRun) -> str:
     collection = network_collection()
     tally = run.tally(IMAGES)
-    for spec in IMAGE_SPECS:
-        wanted = {"alt_text": spec.alt_text, "credit": IMAGE_CREDIT, "collection": collection}
+    for spec in site_data().images:
+        wanted = {"alt_text": spec.alt_text, "credit": site_data().credit, "collection": collection}
         picture = CustomImage.objects.filter(title=spec.title).first()
         if picture is None:
-            data = spec.draw()
+            data = draw(spec.drawing)
             picture = CustomImage(title=spec.title, **wanted)
             picture.file = ImageFile(io.BytesIO(data), name=spec.filename)
             picture.file_size = len(data)
@@ -462,883 +524,67 @@ class PageSpec:
         return [self, *(page for child in self.children for page in child.walk())]
 
 
-def home_content(run: DemoRun) -> dict[str, Any]:
-    pages = run.pages
-    return {
-        "hero_image": run.images["hero"],
-        "hero_link": [
-            {
-                "type": "link",
-                "value": link_value(page=pages["le-reseau"], label="Découvrir le réseau"),
-            },
-            {
-                "type": "link",
-                "value": link_value(
-                    page=pages["temps-forts-2020"], label="Nos temps forts de 2020"
-                ),
-            },
-        ],
-        "key_figures": [
-            {"type": "figure", "value": value}
-            for value in [
-                figure("176", "acteurs animent le réseau", "adhérents ou non, fin 2020"),
-                figure("5", "collèges", "pour représenter chaque famille d'acteurs"),
-                figure("5 700", "visites sur le site", "au 31 décembre 2020"),
-                figure("1 000", "abonnés à nos lettres", "environ, en 2020"),
-                figure("27", "structures accompagnées", "47 rendez-vous individuels en 2020"),
-                figure("9", "projets lauréats", "du dispositif ODD-yssée"),
-            ]
-        ],
-        "body": [
-            heading("Ce que fait le réseau"),
-            paragraph(
-                p(
-                    "Nous repérons les structures de la région engagées à l'international,",
-                    "nous les informons des appels à projets, des événements et des offres,",
-                    "nous les formons et les accompagnons dans leurs projets, et nous leur",
-                    "donnons des occasions de se rencontrer.",
-                ),
-                ul(
-                    "des formations courtes et gratuites pour nos adhérents ;",
-                    "un accompagnement individuel pour construire ou consolider un projet ;",
-                    "des groupes thématiques et des groupes pays pour échanger entre pairs ;",
-                    "un annuaire et une carte des acteurs et de leurs projets.",
-                ),
-            ),
-            quote(
-                "En 2020, nous avons appris à travailler autrement : les rencontres se sont "
-                "faites à l'écran, et nos partenaires à l'étranger ont pu s'y joindre.",
-                "Une adhérente du collège des associations",
-            ),
-            call_to_action(
-                "Rejoindre le réseau",
-                "Association, collectivité, université, entreprise : chaque structure trouve "
-                "sa place dans l'un de nos cinq collèges.",
-                page=pages["les-colleges"],
-                label="Découvrir les collèges",
-            ),
-            accordion(
-                "Questions fréquentes",
-                [
-                    (
-                        "Qui peut rejoindre le réseau ?",
-                        p(
-                            "Toute structure de Nouvelle-Aquitaine qui agit ou veut agir à",
-                            "l'international : associations, collectivités, établissements",
-                            "d'enseignement, entreprises et autres acteurs.",
-                        ),
-                    ),
-                    (
-                        "Les formations sont-elles payantes ?",
-                        p(
-                            "Non. Elles sont courtes, gratuites et non diplômantes ; elles sont",
-                            "réservées aux structures adhérentes.",
-                        ),
-                    ),
-                    (
-                        "Comment faire connaître ma structure ?",
-                        p(
-                            "Remplissez le formulaire de référencement : l'équipe qualifie",
-                            "votre fiche puis la publie dans l'annuaire.",
-                        ),
-                    ),
-                ],
-            ),
-        ],
-    }
+@functools.cache
+def page_tree() -> PageSpec:
+    """Home's pages: home/demo/pages.yaml."""
+    return load_page_tree(DATA / "pages.yaml", [HomePage, StandardPage])
 
 
-def network_content(run: DemoRun) -> dict[str, Any]:
-    pages = run.pages
-    return {
-        "body": [
-            heading("Une plateforme au service des acteurs"),
-            paragraph(
-                p(
-                    "SO Coopération est né en 2017 du rapprochement de deux réseaux,",
-                    "RESODI et Cap Coopération. Il fait partie des réseaux régionaux",
-                    "multi-acteurs (RRMA) qui existent dans onze régions françaises.",
-                ),
-                p(
-                    "Le réseau fait le lien entre les institutions et les structures de terrain",
-                    "et aide chacun à inscrire ses projets dans les",
-                    "objectifs de développement durable (ODD). Il est soutenu par la Région",
-                    "Nouvelle-Aquitaine, l'Agence française de développement et le ministère de",
-                    "l'Europe et des Affaires étrangères.",
-                ),
-            ),
-            key_figures(
-                "Adhérents à jour de cotisation au 31 décembre 2020, par département",
-                [
-                    figure("41", "Gironde"),
-                    figure("21", "Vienne"),
-                    figure("16", "Deux-Sèvres"),
-                    figure("8", "Charente"),
-                    figure("8", "Pyrénées-Atlantiques"),
-                    figure("6", "Charente-Maritime"),
-                    figure("5", "Corrèze"),
-                    figure("4", "Haute-Vienne"),
-                    figure("3", "Lot-et-Garonne"),
-                    figure("1", "Dordogne"),
-                ],
-            ),
-            call_to_action(
-                "Une question, un projet ?",
-                "L'équipe vous répond depuis ses deux antennes, à Bordeaux et à Poitiers.",
-                page=pages["equipe"],
-                label="Rencontrer l'équipe",
-            ),
-        ]
-    }
+def load_page_tree(path: Path, page_models: Iterable[type[Page]]) -> PageSpec:
+    """A file's page tree as specs; `page_models` are the types its pages may have."""
+    data, where = read(path)
+    by_name = {model.__name__: model for model in page_models}
+    return _page_spec(build(PageRecord, data, where), by_name, where)
 
 
-def mission_content(run: DemoRun) -> dict[str, Any]:
-    return {
-        "body": [
-            paragraph(
-                p(
-                    "Le réseau existe pour que les projets de coopération menés depuis la",
-                    "Nouvelle-Aquitaine soient mieux construits, mieux connus et mieux reliés",
-                    "entre eux. L'agenda 2030 et ses dix-sept objectifs de développement",
-                    "durable nous servent de boussole.",
-                )
-            ),
-            accordion(
-                "Nos axes de travail",
-                [
-                    (
-                        "Identifier les acteurs",
-                        p(
-                            "Un observatoire recense les structures engagées à l'international,",
-                            "leurs domaines et leurs besoins. Depuis juin 2020, un outil de",
-                            "gestion de la relation avec les membres produit cartes et",
-                            "baromètres sur les ODD en région.",
-                        ),
-                    ),
-                    (
-                        "Informer",
-                        p(
-                            "Une veille régulière alimente le site, les réseaux sociaux et nos",
-                            "envois : 8 lettres mensuelles et 32 envois ciblés (webinaires,",
-                            "formations, appels à projets) en 2020.",
-                        ),
-                    ),
-                    (
-                        "Former et accompagner",
-                        p(
-                            "Formations généralistes sur la gestion de projet, modules",
-                            "thématiques (eau et assainissement, égalité femmes-hommes…) et",
-                            "rendez-vous individuels pour les porteurs de projets.",
-                        ),
-                    ),
-                    (
-                        "Mettre en réseau",
-                        p(
-                            "Groupes thématiques (territorialisation des ODD, eau et",
-                            "assainissement) et groupes pays (Burkina Faso, Madagascar, Togo,",
-                            "Maghreb) réunissent des acteurs de toutes catégories.",
-                        ),
-                    ),
-                    (
-                        "Éduquer à la citoyenneté et à la solidarité internationales",
-                        p(
-                            "Avec le projet RECITAL ODD, le réseau rapproche les acteurs de la",
-                            "solidarité internationale et ceux de l'éducation à",
-                            "l'environnement.",
-                        ),
-                    ),
-                    (
-                        "Appuyer les collectivités territoriales",
-                        p(
-                            "Le réseau dialogue avec les élus et fait connaître l'action",
-                            "extérieure des collectivités ; 21 collectivités en étaient membres",
-                            "en 2020.",
-                        ),
-                    ),
-                ],
-            ),
-        ]
-    }
-
-
-BOARD = [
-    ("Claire Vidal-Moreau", "présidente"),
-    ("Mathieu Labarthe", "vice-président"),
-    ("Fatou Ndiaye", "vice-présidente"),
-    ("Julien Estève", "trésorier"),
-    ("Inès Carvalho", "secrétaire"),
-    ("Pauline Girard", "membre du bureau"),
-    ("Karim Haddad", "membre du bureau"),
-    ("Élise Fournier", "membre du bureau"),
-    ("Olivier Duplantier", "membre du bureau"),
-]
-# Seats of the 2020 board of directors, by college (counted from the report's list).
-BOARD_SEATS = [
-    ("9", "associations, ONG et fondations"),
-    ("8", "collectivités territoriales"),
-    ("5", "universités et organismes de formation"),
-    ("5", "acteurs économiques"),
-    ("3", "autres acteurs"),
-]
-
-
-def governance_content(run: DemoRun) -> dict[str, Any]:
-    return {
-        "body": [
-            paragraph(DEMO_NOTE),
-            heading("Le conseil d'administration"),
-            paragraph(
-                p(
-                    "Chacun des cinq collèges élit ses représentants au conseil",
-                    "d'administration. L'assemblée générale du 3 novembre 2020 a renouvelé",
-                    "le conseil et le bureau : la plupart des élus du collège des",
-                    "collectivités y siègent pour la première fois.",
-                )
-            ),
-            key_figures(
-                "Sièges au conseil d'administration, par collège",
-                [figure(seats, college) for seats, college in BOARD_SEATS],
-            ),
-            heading("Le bureau"),
-            paragraph(ul(*(f"<b>{name}</b>, {role}" for name, role in BOARD))),
-        ]
-    }
-
-
-COLLEGES = [
-    (
-        "Collectivités territoriales",
-        p(
-            "Communes, intercommunalités, départements et syndicats qui mènent une action",
-            "extérieure. En 2020, 21 collectivités étaient membres, dont deux nouvelles,",
-            "parmi lesquelles un syndicat de gestion des déchets.",
-        ),
-    ),
-    (
-        "Associations, ONG et fondations",
-        p(
-            "Le collège le plus nombreux : associations de solidarité internationale,",
-            "comités de jumelage, associations de migrants et fondations. L'observatoire",
-            "du réseau en recensait 104 à la fin de 2020.",
-        ),
-    ),
-    (
-        "Universités et organismes de formation",
-        p(
-            "Établissements d'enseignement supérieur, instituts et organismes qui forment",
-            "aux métiers de la coopération et de la solidarité internationales.",
-        ),
-    ),
-    (
-        "Acteurs économiques",
-        p(
-            "Entreprises, coopératives et structures de l'économie sociale et solidaire qui",
-            "travaillent avec des partenaires à l'étranger.",
-        ),
-    ),
-    (
-        "Autres acteurs",
-        p(
-            "Établissements publics, réseaux d'information jeunesse, maisons familiales",
-            "rurales et toute structure qui ne se reconnaît pas dans les quatre autres.",
-        ),
-    ),
-]
-
-
-def colleges_content(run: DemoRun) -> dict[str, Any]:
-    return {
-        "body": [
-            paragraph(
-                p(
-                    "Chaque structure adhérente rejoint l'un des cinq collèges ; chaque collège",
-                    "est représenté au conseil d'administration.",
-                )
-            ),
-            accordion("Les cinq collèges", COLLEGES),
-            key_figures(
-                "Le réseau fin 2020",
-                [
-                    figure("176", "acteurs animent le réseau", "adhérents ou non"),
-                    figure("21", "collectivités territoriales membres", "dont 2 nouvelles"),
-                    figure("144", "structures recensées par l'observatoire"),
-                ],
-            ),
-            call_to_action(
-                "Qui siège au conseil ?",
-                "Découvrez la composition du conseil d'administration et du bureau.",
-                page=run.pages["gouvernance"],
-                label="Voir la gouvernance",
-            ),
-        ]
-    }
-
-
-TEAM = {
-    "Antenne de Bordeaux": [
-        ("Antoine Mercier", "directeur"),
-        ("Sarah Dufau", "chargée de mission, responsable de l'antenne de Bordeaux"),
-        ("Yanis Belkacem", "chargé de mission ODD, territoires et RECITAL"),
-        ("Samuel Kouassi", "chargé de communication et de l'observatoire"),
-    ],
-    "Antenne de Poitiers": [
-        ("Léa Bonnin", "chargée de mission, responsable de l'antenne de Poitiers"),
-        ("Nicolas Perrin", "appui-conseil à la gestion de projets"),
-        ("Manon Lafitte", "chargée de mission formations et accompagnements"),
-        ("Chantal Rivière", "assistante administrative et financière"),
-    ],
-}
-
-
-def team_content(run: DemoRun) -> dict[str, Any]:
-    blocks: list[dict] = [paragraph(DEMO_NOTE)]
-    for antenna, members in TEAM.items():
-        blocks.append(heading(antenna))
-        blocks.append(paragraph(ul(*(f"<b>{name}</b>, {role}" for name, role in members))))
-    blocks.append(
-        paragraph(
-            p(
-                f"Pour joindre l'équipe : {a('mailto:' + EMAIL, EMAIL)}.",
-                "L'antenne de Poitiers reçoit aussi le courrier : bâtiment B3, Pôle des",
-                "Éco-Industries, 3 rue Raoul Follereau, 86000 Poitiers.",
-            )
-        )
-    )
-    return {"body": blocks}
-
-
-TRAINING_PARTNERS = [
-    ("Avenir en Héritage", "transmettre aux générations futures un héritage enrichi."),
-    ("CEFREPADE", "accompagne des acteurs locaux qui améliorent leurs conditions de vie."),
-    ("F3E", "fait progresser les pratiques et les compétences des acteurs du changement social."),
-    ("Genre en Action", "promeut l'égalité femmes-hommes dans les projets de développement."),
-    ("programme Solidarité-Eau (pS-Eau)", "réseau pour l'accès à l'eau et à l'assainissement."),
-    ("IFAID", "institut de formation aux métiers de la solidarité, créé en 1986."),
-    ("Initiative Développement", "appuie les projets d'intérêt collectif des territoires."),
-    ("LABA", "aide à mobiliser et gérer les fonds européens."),
-    ("Institut des Afriques", "fait rayonner les dynamiques africaines en Nouvelle-Aquitaine."),
-]
-
-
-def partners_content(run: DemoRun) -> dict[str, Any]:
-    blocks: list[dict] = [
-        heading("Nos soutiens financiers"),
-        paragraph(
-            p(
-                "Trois partenaires publics financent les missions du réseau. L'Agence de",
-                "l'eau Adour-Garonne soutient en outre le groupe eau et assainissement.",
-            )
-        ),
+def _page_spec(record: PageRecord, page_models: dict[str, type[Page]], where: Where) -> PageSpec:
+    check_name(record.type, page_models, where.key("type"), what="type de page")
+    model = page_models[record.type]
+    static, linked = _page_fields(model, record.fields, where.key("fields"))
+    children = [
+        _page_spec(child, page_models, where.key("children").index(number))
+        for number, child in enumerate(record.children)
     ]
-    blocks += [image(run.images[key], name) for key, name, _url in FUNDERS]
-    blocks += [
-        heading("Nos partenaires de formation"),
-        paragraph(
-            p(
-                "Ces structures mettent leur expertise au service des formations et des",
-                "accompagnements du réseau :",
-            ),
-            ul(*(f"<b>{name}</b> : {text}" for name, text in TRAINING_PARTNERS)),
-        ),
-    ]
-    return {"body": blocks}
+    content = None
+    if linked:
+
+        def content(run: DemoRun) -> dict[str, Any]:
+            refs = Refs(run.pages, run.images)
+            return {name: resolve(refs) for name, resolve in linked.items()}
+
+    return PageSpec(model, record.slug, record.title, static, content, children)
 
 
-def highlights_content(run: DemoRun) -> dict[str, Any]:
-    return {
-        "listing_image": run.images["highlights"],
-        "body": [
-            image(run.images["highlights"], "Cinq temps forts d'une année pas comme les autres."),
-            heading("RECITAL ODD"),
-            paragraph(
-                p(
-                    "Soutenu et cofinancé par l'Agence française de développement, le projet",
-                    "RECITAL ODD est mené en 2020 et 2021 par les réseaux régionaux de onze",
-                    "régions. En Nouvelle-Aquitaine, il a donné naissance au dispositif",
-                    "ODD-yssée, qui associe formation, accompagnement et financement.",
-                )
-            ),
-            key_figures(
-                "ODD-yssée en 2020",
-                [
-                    figure("25", "notes d'intention reçues"),
-                    figure("16", "candidats à l'étape finale"),
-                    figure("9", "projets lauréats"),
-                    figure("43", "acteurs formés et réunis"),
-                ],
-            ),
-            heading("PLASTIC au Burkina Faso"),
-            paragraph(
-                p(
-                    "Le projet PLASTIC aide quatre villes burkinabè à mieux gérer leurs",
-                    "déchets, avec cinq collectivités néo-aquitaines et le soutien du",
-                    "ministère de l'Europe et des Affaires étrangères. Le réseau en coordonne",
-                    "le volet de sensibilisation en Nouvelle-Aquitaine.",
-                ),
-                p(
-                    "Face à la pandémie, les partenaires ont réorienté 11 850 euros vers du",
-                    "matériel de protection pour les professionnels des déchets des quatre",
-                    "villes, et le projet a été prolongé de six mois, jusqu'en septembre 2021.",
-                ),
-            ),
-            heading("Des formations passées en ligne"),
-            paragraph(
-                p(
-                    "Sur les neuf formations prévues, quatre ont eu lieu, le plus souvent à",
-                    "distance et découpées en séances courtes ; les cinq autres sont reportées",
-                    "à 2021. Le format en ligne a ouvert les sessions à des partenaires du",
-                    "Togo, de Guinée et de Côte d'Ivoire.",
-                )
-            ),
-            heading("Des groupes pays plus actifs"),
-            paragraph(
-                ul(
-                    "Burkina Faso : une rencontre à Limoges en mars et un café virtuel en mai ;",
-                    "Madagascar : un groupe relancé, avec trois rencontres dans l'année ;",
-                    "Togo : un webinaire en juin sur les effets de la crise sanitaire ;",
-                    "Maghreb : un échange en novembre autour d'un livre sur les sociétés civiles.",
-                )
-            ),
-            heading("Une nouvelle gouvernance"),
-            paragraph(
-                p(
-                    "L'assemblée générale du 3 novembre 2020 a renouvelé le conseil",
-                    "d'administration et le bureau, avec l'envie de garder le cap des missions",
-                    "tout en changeant certaines façons de faire.",
-                )
-            ),
-            call_to_action(
-                "Qui porte ces projets ?",
-                "Le conseil d'administration et le bureau élus en novembre 2020.",
-                page=run.pages["gouvernance"],
-                label="Découvrir la gouvernance",
-            ),
-        ],
-    }
+def _page_fields(
+    model: type[Page], values: dict[str, Any], where: Where
+) -> tuple[dict[str, Any], dict[str, Callable[[Refs], Any]]]:
+    """The fields set at creation, and those that name other pages or images, resolved once
+    every page exists."""
+    static: dict[str, Any] = {}
+    linked: dict[str, Callable[[Refs], Any]] = {}
+    for name, value in values.items():
+        place = where.key(name)
+        try:
+            model_field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            raise place.error(f"champ inconnu du modèle {model.__name__}") from None
+        if isinstance(model_field, StreamField):
+            blocks = stream_blocks(value, place)
+            linked[name] = lambda refs, blocks=blocks: stream_data(blocks, refs)
+        elif isinstance(model_field, models.ForeignKey):
+            key = convert(str, value, place)
+            linked[name] = lambda refs, key=key, place=place: refs.image(key, place)
+        elif isinstance(model_field, RichTextField) and isinstance(value, list):
+            html = "".join(part.html() for part in rich_parts(value, place))
+            if PAGE_LINK.search(html):
+                linked[name] = lambda refs, html=html, place=place: refs.text(html, place)
+            else:
+                static[name] = html
+        else:
+            static[name] = value
+    return static, linked
 
 
-def accessibility_content(run: DemoRun) -> dict[str, Any]:
-    return {
-        "body": [
-            paragraph(
-                "<p><i>Modèle de démonstration : avant la mise en ligne, l'état de conformité "
-                "et les résultats ci-dessous doivent être remplacés par ceux d'un audit réel."
-                "</i></p>",
-                p(
-                    "SO Coopération s'engage à rendre son portail accessible, conformément à",
-                    "l'article 47 de la loi n° 2005-102 du 11 février 2005.",
-                ),
-            ),
-            heading("État de conformité"),
-            paragraph(
-                p(
-                    "Le portail de SO Coopération est <b>partiellement conforme</b> avec le",
-                    "référentiel général d'amélioration de l'accessibilité (RGAA), version",
-                    "4.1.2, en raison des non-conformités énumérées ci-dessous.",
-                )
-            ),
-            heading("Résultats des tests"),
-            paragraph(
-                p(
-                    "L'audit portera sur un échantillon représentatif : l'accueil, la",
-                    "présentation du réseau, l'annuaire et une fiche d'acteur, l'agenda, les",
-                    "actualités, la recherche, le formulaire de référencement et les pages",
-                    "d'accessibilité, de mentions légales et de données personnelles. Le taux",
-                    "de critères respectés sera publié ici.",
-                )
-            ),
-            heading("Contenus non accessibles"),
-            heading("Non-conformités", "h3"),
-            paragraph(
-                ul(
-                    "La carte de l'annuaire ne se parcourt pas entièrement au clavier ; la "
-                    "liste des acteurs, sous la carte, donne les mêmes informations.",
-                    "Certains rapports au format PDF ne sont pas balisés.",
-                    "Certaines vidéos intégrées depuis d'autres sites n'ont pas de sous-titres.",
-                )
-            ),
-            heading("Dérogations pour charge disproportionnée", "h3"),
-            paragraph(p("Aucune.")),
-            heading("Contenus non soumis à l'obligation d'accessibilité", "h3"),
-            paragraph(
-                ul(
-                    "Les fonds de carte fournis par OpenStreetMap (contenus de tiers).",
-                    "Les documents bureautiques publiés avant le 23 septembre 2018.",
-                )
-            ),
-            heading("Établissement de cette déclaration"),
-            paragraph(
-                p("La date d'établissement de la déclaration sera celle de l'audit."),
-                "<h3>Technologies utilisées</h3>",
-                ul("HTML5", "CSS", "JavaScript (la carte utilise la bibliothèque Leaflet)"),
-                "<h3>Environnement de test</h3>",
-                ul(
-                    "Firefox avec le lecteur d'écran NVDA, sous Windows",
-                    "Safari avec VoiceOver, sous macOS et iOS",
-                ),
-                "<h3>Pages vérifiées</h3>",
-                p("Celles de l'échantillon décrit dans les résultats des tests."),
-            ),
-            heading("Retour d'information et contact"),
-            paragraph(
-                p(
-                    "Si vous n'arrivez pas à accéder à un contenu ou à un service, écrivez-nous",
-                    "pour obtenir une alternative accessible ou le contenu sous une autre",
-                    "forme :",
-                ),
-                ul(
-                    f"par courriel : {a('mailto:' + EMAIL, EMAIL)} ;",
-                    f"par courrier : SO Coopération, {ADDRESS_INLINE}.",
-                ),
-            ),
-            heading("Voies de recours"),
-            paragraph(
-                p(
-                    "Si vous nous avez signalé un défaut d'accessibilité qui vous empêche",
-                    "d'accéder à un contenu ou à un service et que notre réponse ne vous",
-                    "satisfait pas, vous pouvez :",
-                ),
-                ul(
-                    "écrire au Défenseur des droits par le "
-                    + a("https://formulaire.defenseurdesdroits.fr/", "formulaire en ligne")
-                    + " ;",
-                    "contacter "
-                    + a(
-                        "https://www.defenseurdesdroits.fr/saisir/delegues",
-                        "le délégué du Défenseur des droits de votre région",
-                    )
-                    + " ;",
-                    "envoyer un courrier gratuit, sans timbre : Défenseur des droits, "
-                    "Libre réponse 71120, 75342 Paris CEDEX 07.",
-                ),
-            ),
-        ]
-    }
-
-
-def legal_content(run: DemoRun) -> dict[str, Any]:
-    pages = run.pages
-    return {
-        "body": [
-            heading("Éditeur du site"),
-            paragraph(
-                p(
-                    "SO Coopération, réseau régional multi-acteurs de la coopération et de la",
-                    "solidarité internationales de Nouvelle-Aquitaine, association régie par la",
-                    "loi du 1er juillet 1901.",
-                ),
-                ul(
-                    f"Adresse : {ADDRESS_INLINE}",
-                    f"Téléphone : {PHONE}",
-                    f"Courriel : {a('mailto:' + EMAIL, EMAIL)}",
-                ),
-            ),
-            heading("Direction de la publication"),
-            paragraph(p("La présidence de l'association.")),
-            heading("Hébergement"),
-            paragraph(
-                p(
-                    "Le nom, l'adresse et le téléphone de l'hébergeur seront indiqués ici lors",
-                    "de la mise en production du portail.",
-                )
-            ),
-            heading("Propriété intellectuelle et crédits"),
-            paragraph(
-                p(
-                    "Les textes sont la propriété de SO Coopération, sauf mention contraire.",
-                    "Les images de ce site de démonstration sont des illustrations générées",
-                    "automatiquement ; les noms des partenaires restent la propriété de leurs",
-                    "titulaires.",
-                ),
-                p(
-                    "Les fonds de carte sont fournis par les",
-                    a("https://www.openstreetmap.org/copyright", "contributeurs OpenStreetMap"),
-                    "(licence ODbL).",
-                ),
-            ),
-            heading("Logiciel"),
-            paragraph(
-                p(
-                    "Le portail repose sur les logiciels libres Wagtail et Django ; son code est",
-                    "publié sous licence AGPL-3.0 ou ultérieure.",
-                )
-            ),
-            heading("Liens vers d'autres sites"),
-            paragraph(
-                p(
-                    "Le portail renvoie vers des sites dont SO Coopération ne maîtrise pas le",
-                    "contenu et dont il ne saurait être tenu pour responsable.",
-                )
-            ),
-            heading("Accessibilité et données personnelles"),
-            paragraph(
-                p(
-                    "Consultez notre",
-                    page_link(pages["accessibilite"], "déclaration d'accessibilité"),
-                    "et notre",
-                    page_link(pages["donnees-personnelles"], "politique de données personnelles")
-                    + ".",
-                )
-            ),
-        ]
-    }
-
-
-PURPOSES = [
-    (
-        "L'annuaire des acteurs et les espaces de publication",
-        p(
-            "Présenter les structures référencées, leurs projets et leurs événements. Base",
-            "légale : l'intérêt légitime du réseau à faire connaître les acteurs de la",
-            "coopération internationale. Seules les coordonnées des structures sont publiées.",
-        ),
-    ),
-    (
-        "Les inscriptions aux événements et aux formations",
-        p(
-            "Organiser la session et vous tenir informé de son déroulement. Base légale :",
-            "l'exécution de votre demande d'inscription.",
-        ),
-    ),
-    (
-        "La lettre d'information",
-        p(
-            "Vous envoyer nos actualités. Base légale : votre consentement, que vous retirez",
-            "à tout moment par le lien de désinscription de chaque envoi.",
-        ),
-    ),
-    (
-        "Les comptes des membres et de l'équipe",
-        p(
-            "Permettre à chaque structure de gérer son espace. Base légale : l'exécution de",
-            "l'adhésion ou du référencement.",
-        ),
-    ),
-    (
-        "La sécurité du portail",
-        p(
-            "Bloquer les tentatives répétées de connexion : l'identifiant saisi, l'adresse IP",
-            "et la date des échecs sont enregistrés. Base légale : l'intérêt légitime à",
-            "protéger le portail et ses utilisateurs.",
-        ),
-    ),
-]
-
-
-def privacy_content(run: DemoRun) -> dict[str, Any]:
-    return {
-        "body": [
-            heading("Responsable du traitement"),
-            paragraph(
-                p(
-                    f"SO Coopération, {ADDRESS_INLINE}, représenté par sa présidence. Pour",
-                    f"toute question sur vos données : {a('mailto:' + EMAIL, EMAIL)}.",
-                )
-            ),
-            accordion("Finalités et bases légales", PURPOSES),
-            heading("Durées de conservation"),
-            paragraph(
-                ul(
-                    "Fiches de l'annuaire : tant que la structure est référencée ; elles sont "
-                    "effacées au plus tard trois mois après une demande de retrait.",
-                    "Inscriptions : trois ans après l'événement ou la formation.",
-                    "Lettre d'information : jusqu'à la désinscription.",
-                    "Comptes : jusqu'à leur suppression, ou après trois ans d'inactivité.",
-                    "Journal des échecs de connexion : un an au plus.",
-                    "Pièces comptables : dix ans, comme la loi l'impose.",
-                )
-            ),
-            heading("Destinataires"),
-            paragraph(
-                p(
-                    "Vos données sont traitées par l'équipe salariée du réseau et par son",
-                    "hébergeur, qui agit pour notre compte. Elles sont conservées dans l'Union",
-                    "européenne et ne sont ni vendues ni cédées.",
-                )
-            ),
-            heading("Cookies"),
-            paragraph(
-                p(
-                    "Le portail ne dépose aucun cookie de mesure d'audience ni de publicité.",
-                    "Deux cookies techniques, exemptés de consentement, servent à la connexion",
-                    "(sessionid) et à la protection des formulaires (csrftoken). La carte",
-                    "charge ses fonds depuis les serveurs d'OpenStreetMap, qui reçoivent alors",
-                    "votre adresse IP.",
-                )
-            ),
-            heading("Vos droits"),
-            paragraph(
-                p(
-                    "Vous pouvez accéder à vos données, les faire rectifier ou effacer, limiter",
-                    "leur traitement, vous y opposer, demander leur portabilité, retirer votre",
-                    "consentement et définir des directives sur leur sort après votre décès.",
-                ),
-                p(
-                    f"Écrivez à {a('mailto:' + EMAIL, EMAIL)} : nous répondons dans un délai",
-                    "d'un mois. En cas de doute raisonnable sur votre identité, nous pouvons",
-                    "vous demander d'en justifier.",
-                ),
-            ),
-            heading("Réclamation auprès de la CNIL"),
-            paragraph(
-                p(
-                    "Si vous estimez, après nous avoir contactés, que vos droits ne sont pas",
-                    "respectés, vous pouvez adresser une réclamation à la CNIL",
-                    f"({a('https://www.cnil.fr/fr/plaintes', 'en ligne')} ou par courrier :",
-                    "CNIL, 3 place de Fontenoy, TSA 80715, 75334 Paris CEDEX 07).",
-                )
-            ),
-        ]
-    }
-
-
-PAGE_TREE = PageSpec(
-    HomePage,
-    "accueil",
-    "Accueil",
-    static={
-        "hero_title": "Agir ensemble pour la coopération et la solidarité internationales",
-        "hero_text": (
-            "SO Coopération réunit les associations, collectivités, universités, entreprises "
-            "et autres acteurs de Nouvelle-Aquitaine engagés à l'international."
-        ),
-        "introduction": p(
-            "Réseau régional multi-acteurs créé en 2017, SO Coopération aide les acteurs de",
-            "la région à s'informer, à se former et à monter des projets de coopération qui",
-            "contribuent aux objectifs de développement durable.",
-        ),
-        "key_figures_title": "Le réseau en chiffres",
-        "seo_title": "SO Coopération – coopération et solidarité internationales",
-    },
-    content=home_content,
-    children=[
-        PageSpec(
-            StandardPage,
-            "le-reseau",
-            "Le réseau",
-            static={
-                "show_in_menus": True,
-                "introduction": (
-                    "SO Coopération est le réseau régional multi-acteurs de Nouvelle-Aquitaine : "
-                    "la plateforme où les acteurs de la coopération et de la solidarité "
-                    "internationales s'informent, échangent et montent des projets."
-                ),
-                "listing_summary": "Qui nous sommes, comment le réseau est organisé.",
-            },
-            content=network_content,
-            children=[
-                PageSpec(
-                    StandardPage,
-                    "notre-mission",
-                    "Notre mission",
-                    static={
-                        "introduction": (
-                            "Identifier, informer, former, accompagner et relier les acteurs "
-                            "néo-aquitains de la coopération internationale."
-                        ),
-                        "listing_summary": "Nos six axes de travail, au service des ODD.",
-                    },
-                    content=mission_content,
-                ),
-                PageSpec(
-                    StandardPage,
-                    "gouvernance",
-                    "Gouvernance",
-                    static={
-                        "introduction": (
-                            "Une association gouvernée par ses membres, réunis en cinq collèges "
-                            "et représentés au conseil d'administration."
-                        ),
-                        "listing_summary": "Le conseil d'administration et le bureau.",
-                    },
-                    content=governance_content,
-                ),
-                PageSpec(
-                    StandardPage,
-                    "les-colleges",
-                    "Les collèges",
-                    static={
-                        "introduction": (
-                            "Cinq collèges représentent la diversité des acteurs qui font vivre "
-                            "le réseau."
-                        ),
-                        "listing_summary": "Collectivités, associations, universités, "
-                        "acteurs économiques et autres acteurs.",
-                    },
-                    content=colleges_content,
-                ),
-                PageSpec(
-                    StandardPage,
-                    "equipe",
-                    "L'équipe",
-                    static={
-                        "introduction": (
-                            "Une équipe salariée répartie entre deux antennes, à Bordeaux et à "
-                            "Poitiers."
-                        ),
-                        "listing_summary": "Les salariés du réseau et leurs missions.",
-                    },
-                    content=team_content,
-                ),
-                PageSpec(
-                    StandardPage,
-                    "nos-partenaires",
-                    "Nos partenaires",
-                    static={
-                        "introduction": (
-                            "Le réseau s'appuie sur des partenaires financiers et sur des "
-                            "structures expertes qui enrichissent ses formations."
-                        ),
-                        "listing_summary": "Ceux qui financent le réseau et ceux qui forment "
-                        "avec lui.",
-                    },
-                    content=partners_content,
-                ),
-                PageSpec(
-                    StandardPage,
-                    "temps-forts-2020",
-                    "Les temps forts de 2020",
-                    static={
-                        "introduction": (
-                            "Une année bousculée par la crise sanitaire, qui a poussé le réseau "
-                            "à changer ses façons de faire sans perdre le fil de ses missions."
-                        ),
-                        "listing_summary": "RECITAL ODD, PLASTIC, formations en ligne, groupes "
-                        "pays et nouvelle gouvernance.",
-                    },
-                    content=highlights_content,
-                ),
-            ],
-        ),
-        PageSpec(
-            StandardPage,
-            "accessibilite",
-            "Déclaration d'accessibilité",
-            static={
-                "introduction": "L'accessibilité du portail et les moyens de nous signaler "
-                "un problème.",
-            },
-            content=accessibility_content,
-        ),
-        PageSpec(
-            StandardPage,
-            "mentions-legales",
-            "Mentions légales",
-            static={"introduction": "Qui édite ce portail et selon quelles règles."},
-            content=legal_content,
-        ),
-        PageSpec(
-            StandardPage,
-            "donnees-personnelles",
-            "Données personnelles",
-            static={
-                "introduction": "Quelles données le portail traite, pourquoi, combien de temps, "
-                "et comment exercer vos droits.",
-            },
-            content=privacy_content,
-        ),
-    ],
-)
 WAGTAIL_WELCOME_TITLE = "Welcome to your new Wagtail site!"
 
 
@@ -1347,24 +593,37 @@ def _find_or_create_home() -> tuple[HomePage, bool]:
     home = HomePage.objects.first()
     if home is not None:
         return home, False
-    home = HomePage(title=PAGE_TREE.title, slug=PAGE_TREE.slug, live=False, **PAGE_TREE.static)
+    tree = page_tree()
+    home = HomePage(title=tree.title, slug=tree.slug, live=False, **tree.static)
     Page.get_first_root_node().add_child(instance=home)
     return home, True
 
 
+def demo_address() -> tuple[str, int]:
+    """The host and port `make demo` serves (the Makefile passes its HOST and PORT), so that
+    the sitemap, canonical links, iCalendar feeds and e-mails point at a page that answers."""
+    host = os.environ.get("DEMO_HOST", "").strip() or "127.0.0.1"
+    try:
+        port = int(os.environ.get("DEMO_PORT", "8000"))
+    except ValueError:
+        port = 8000
+    return host, port if 0 < port < 65536 else 8000
+
+
 def _point_default_site_at(home: HomePage) -> None:
+    host, port = demo_address()
+    wanted = {
+        "root_page_id": home.pk,
+        "site_name": site_data().identity.organisation_name,
+        "hostname": host,
+        "port": port,
+    }
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
-        Site.objects.create(
-            hostname="localhost",
-            port=80,
-            is_default_site=True,
-            root_page=home,
-            site_name=ORGANISATION,
-        )
-    elif site.root_page_id != home.pk or site.site_name != ORGANISATION:
-        site.root_page = home
-        site.site_name = ORGANISATION
+        Site.objects.create(is_default_site=True, **wanted)
+    elif any(getattr(site, name) != value for name, value in wanted.items()):
+        for name, value in wanted.items():
+            setattr(site, name, value)
         site.save()
 
 
@@ -1431,9 +690,10 @@ def pages_step(run: DemoRun) -> str:
     home, home_created = _find_or_create_home()
     _point_default_site_at(home)
     deleted = _delete_wagtail_welcome_page()
-    run.pages[PAGE_TREE.slug] = home
+    tree = page_tree()
+    run.pages[tree.slug] = home
     # The home page's content links to its children: it is published after they exist.
-    found = [(PAGE_TREE, home, home_created), *ensure_pages(run, home, PAGE_TREE.children)]
+    found = [(tree, home, home_created), *ensure_pages(run, home, tree.children)]
     publish_pages(run, found)
     tally = run.tally(PAGES)
     detail = PAGES.phrase(tally.created, tally.updated)
@@ -1462,31 +722,17 @@ def identity_step(run: DemoRun) -> str:
     site = _default_site()
     is_new = not SiteIdentitySettings.objects.filter(site=site).exists()
     identity = SiteIdentitySettings.for_site(site)
+    data = site_data()
+    facts = dataclasses.asdict(data.identity)
     wanted = {
-        "organisation_name": ORGANISATION,
-        "tagline": TAGLINE,
-        "address": ADDRESS,
-        "phone": PHONE,
-        "email": EMAIL,
-        "newsletter_url": "https://lettre.so-cooperation.example/inscription",
-        "footer_text": (
-            "SO Coopération est soutenu par la Région Nouvelle-Aquitaine, l'Agence française "
-            "de développement et le ministère de l'Europe et des Affaires étrangères."
-        ),
-        # The statement is a model until an audit is made: "partiellement conforme".
-        "accessibility_compliance": "partiellement",
-        "accessibility_page": run.pages["accessibilite"],
+        **facts,
+        "accessibility_page": run.pages[data.identity.accessibility_page],
         "social_links": [
-            # Placeholder addresses (.example): the demo points at no real account.
-            {"type": "link", "value": {"network": network, "url": url}}
-            for network, url in [
-                ("facebook", "https://facebook.example/so-cooperation"),
-                ("linkedin", "https://linkedin.example/company/so-cooperation"),
-                ("x", "https://x.example/socooperation"),
-            ]
+            {"type": "link", "value": {"network": link.network, "url": link.url}}
+            for link in data.identity.social_links
         ],
     }
-    partners = [(name, url, run.images[key].pk) for key, name, url in FUNDERS]
+    partners = [(f.name, f.url, run.images[f.logo].pk) for f in data.funders]
     current = [(p.name, p.url, p.logo_id) for p in identity.partners.all()]
     changed = differing_fields(identity, wanted)
     if not changed and current == partners:
@@ -1506,12 +752,8 @@ def identity_step(run: DemoRun) -> str:
     return "mis à jour"
 
 
-# Footer pages: (slug, label). The label is what the footer shows. The accessibility
-# statement is linked by the identity settings, with its compliance status.
-FOOTER_PAGES = [
-    ("mentions-legales", "Mentions légales"),
-    ("donnees-personnelles", "Données personnelles"),
-]
+def _page_link(page: Page) -> dict:
+    return {"type": "link", "value": {"page": page.pk, "url": "", "label": ""}}
 
 
 @register_step(order=85, label="Menus de l'en-tête et du pied de page")
@@ -1522,16 +764,18 @@ def navigation_step(run: DemoRun) -> str:
     is_new = not NavigationSettings.objects.filter(site=site).exists()
     navigation = NavigationSettings.for_site(site)
     # Every top-level page marked "show in menus", including those later steps add.
-    header = [
-        {"type": "link", "value": link_value(page=page)}
-        for page in home.get_children().live().in_menu().order_by("path")
+    in_menus = list(home.get_children().live().in_menu().order_by("path"))
+    sections = site_data().footer_sections
+    header = [_page_link(page) for page in in_menus if page.slug not in sections]
+    footer = [_page_link(page) for page in in_menus if page.slug in sections]
+    # The footer's own links, then the HTML site map for visitors (search engines read
+    # /sitemap.xml, named in robots.txt).
+    refs = Refs(run.pages, run.images)
+    where = Where.of(SITE).key("footer_links")
+    footer += [
+        {"type": "link", "value": refs.link(link, where.index(number))}
+        for number, link in enumerate(site_data().footer_links)
     ]
-    footer = [
-        {"type": "link", "value": link_value(page=run.pages[slug], label=label)}
-        for slug, label in FOOTER_PAGES
-    ]
-    # An XML sitemap for search engines; the search page is the visitors' second way in.
-    footer.append({"type": "link", "value": link_value(url="/sitemap.xml", label="Plan du site")})
     changed = _save_if_changed(navigation, {"header_links": header, "footer_links": footer})
     if is_new:
         tally.created += 1

@@ -18,7 +18,7 @@ from wagtail.admin.panels import (
 )
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.images.models import AbstractImage, AbstractRendition, Image
+from wagtail.images.models import AbstractImage, AbstractRendition, Filter, Image
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
@@ -58,8 +58,10 @@ class CustomRendition(AbstractRendition):
         unique_together = (("image", "filter_spec", "focal_point_key"),)
 
 
-# Rendition of a page's listing image on cards (components/page_card.html).
-CARD_IMAGE_FILTER = "fill-480x270|format-webp"
+# Renditions of a page's listing image on cards: two widths (one and two device pixels per
+# CSS pixel) in AVIF, WebP and JPEG, in the order of the `{% picture %}` tag of the card
+# templates (`fill-{480x270,960x540} format-{avif,webp,jpeg}`) so that prefetching finds them.
+CARD_IMAGE_FILTERS = tuple(Filter.expand_spec("fill-{480x270,960x540}|format-{avif,webp,jpeg}"))
 
 
 @method_decorator(public_page_cache, name="serve")
@@ -91,6 +93,10 @@ class BasePage(Page):
     )
     social_text = models.CharField(_("texte de partage"), max_length=255, blank=True)
 
+    # The query parameters the page reads (a listing: its filters and `page`); any other one
+    # makes its response unstorable in the page cache (home/page_cache.py).
+    cache_query_params: frozenset[str] = frozenset()
+
     search_fields = [*Page.search_fields, index.SearchField("listing_summary")]
     promote_panels = [
         *Page.promote_panels,
@@ -112,6 +118,12 @@ class BasePage(Page):
         """The text of the page's card: its listing summary, else its own summary (the
         `summary_text` field of the pages that have one), else its meta description."""
         return self.listing_summary or getattr(self, "summary_text", "") or self.search_description
+
+    @property
+    def og_image(self) -> CustomImage | None:
+        """The picture of the page's Open Graph card: its social image, else its listing
+        image, else its main image where its type has one (news, events)."""
+        return self.social_image or self.listing_image or getattr(self, "image", None)
 
     def get_meta_description(self) -> str:
         return self.search_description or self.listing_summary or self.social_text
@@ -209,7 +221,7 @@ class StandardPage(BasePage):
             .prefetch_related(
                 Prefetch(
                     "listing_image",
-                    queryset=CustomImage.objects.prefetch_renditions(CARD_IMAGE_FILTER),
+                    queryset=CustomImage.objects.prefetch_renditions(*CARD_IMAGE_FILTERS),
                 )
             )
             .order_by("path")

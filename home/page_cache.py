@@ -6,58 +6,80 @@ portal keeps this small equivalent. Pages opt in through `public_page_cache` (ap
 carries no session cookie, answers 200 and sets no cookie. Pages holding a form (they set
 the CSRF cookie) and previews are therefore never stored.
 
-Purging bumps a generation number that is part of every key: publishing, unpublishing,
-moving or deleting a page or saving a site setting makes every stored page stale at once,
-on every worker that shares the cache (Redis in production).
+The key is the host, the path and the query string without tracking parameters (`utm_*`,
+`fbclid`...: they are removed from the request before the page reads it). Any other
+parameter that the page does not declare in `cache_query_params` (a listing's filters and
+`page`) makes the response unstorable, so made-up parameters cannot multiply entries.
+
+A stored response keeps its security headers (those set by middleware inside this one), so
+a hit carries the same headers as a fresh page.
+
+Purging bumps the `PAGES` generation that is part of every key (see home/caches.py).
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from functools import wraps
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
-GENERATION_KEY = "pagecache:generation"
+from .caches import PAGE_CACHE, PAGES
+
 HEADER = "X-Page-Cache"
-# Headers worth replaying from a stored response.
-_KEPT_HEADERS = ("Content-Type", "Content-Language", "Cache-Control", "Vary", "X-Robots-Tag")
+# Headers worth replaying from a stored response: content description and every security
+# header, whichever middleware set it.
+_KEPT_HEADERS = (
+    "Content-Type",
+    "Content-Language",
+    "Cache-Control",
+    "Vary",
+    "X-Robots-Tag",
+    "X-Frame-Options",
+    "X-Content-Type-Options",
+    "Referrer-Policy",
+    "Cross-Origin-Opener-Policy",
+    "Permissions-Policy",
+    "Content-Security-Policy",
+    "Content-Security-Policy-Report-Only",
+)
+# Query parameters that analytics and mailing tools add to links; no page reads them.
+TRACKING_PARAMETERS = frozenset(
+    {"fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid", "igshid"}
+    | {"_ga", "_gl", "_hsenc", "_hsmi", "mc_cid", "mc_eid", "mkt_tok", "ref_src", "srsltid"}
+)
+TRACKING_PREFIXES = ("utm_", "mtm_", "pk_")
 
 
-def current_generation() -> int:
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        value = cache.get(GENERATION_KEY, 1)
-    return int(value)
+def is_tracking(name: str) -> bool:
+    return name in TRACKING_PARAMETERS or name.startswith(TRACKING_PREFIXES)
 
 
 def purge_page_cache() -> None:
     """Make every stored page stale (on every worker sharing the cache)."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, 2, timeout=None)
+    PAGES.bump()
 
 
-def purge_page_cache_now_and_on_commit() -> None:
-    """Purge now (this request sees the change at once) and again once the change is
-    committed: a visitor's request served meanwhile by another worker still reads the old
-    rows, and would otherwise store the old page under the new generation until the next
-    publication."""
-    purge_page_cache()
-    transaction.on_commit(purge_page_cache)
+def _strip_tracking(request: HttpRequest) -> None:
+    """Remove the tracking parameters from the request, so the page renders (and is keyed)
+    as without them."""
+    if not any(is_tracking(name) for name in request.GET):
+        return
+    kept = QueryDict(mutable=True)
+    for name, values in request.GET.lists():
+        if not is_tracking(name):
+            kept.setlist(name, values)
+    request.GET = kept
+    request.META["QUERY_STRING"] = kept.urlencode()
 
 
-def _key(request: HttpRequest, generation: int) -> str:
-    raw = f"{request.get_host()}|{request.get_full_path()}"
-    digest = hashlib.sha256(raw.encode("utf-8", "surrogateescape")).hexdigest()
-    return f"pagecache:{generation}:{digest}"
+def _key(request: HttpRequest) -> str:
+    # Sorted by name (values of one name keep their order): the same filters in another
+    # order are the same page.
+    query = sorted(request.GET.lists())
+    return PAGE_CACHE.key(request.get_host(), request.path, query)
 
 
 def _may_use_cache(request: HttpRequest) -> bool:
@@ -68,6 +90,11 @@ def _may_use_cache(request: HttpRequest) -> bool:
     if settings.SESSION_COOKIE_NAME in request.COOKIES:
         return False
     return not request.GET.get("preview")
+
+
+def _page_of(view: Callable[..., HttpResponse]) -> object | None:
+    # `method_decorator` hands over a partial of the page's bound `serve`.
+    return getattr(getattr(view, "func", view), "__self__", None)
 
 
 def public_page_cache(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -85,6 +112,8 @@ def public_page_cache(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
         elif not response.has_header("Cache-Control"):
             patch_cache_control(response, public=True, max_age=settings.PAGE_CACHE_SECONDS)
             response.page_cache_allowed = True
+            page = _page_of(view)
+            response.page_cache_params = frozenset(getattr(page, "cache_query_params", ()))
         patch_vary_headers(response, ("Cookie",))
         return response
 
@@ -99,9 +128,9 @@ class PageCacheMiddleware:
         if not _may_use_cache(request):
             return self.get_response(request)
 
-        generation = current_generation()
-        key = _key(request, generation)
-        stored = cache.get(key)
+        _strip_tracking(request)
+        key = _key(request)
+        stored = PAGE_CACHE.get(key)
         if stored is not None:
             status, headers, content = stored
             response = HttpResponse(content, status=status)
@@ -113,9 +142,7 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         if self._storable(request, response):
             headers = {h: response[h] for h in _KEPT_HEADERS if response.has_header(h)}
-            cache.set(
-                key, (response.status_code, headers, response.content), settings.PAGE_CACHE_SECONDS
-            )
+            PAGE_CACHE.set(key, (response.status_code, headers, response.content))
             response[HEADER] = "miss"
         return response
 
@@ -124,6 +151,10 @@ class PageCacheMiddleware:
         if not getattr(response, "page_cache_allowed", False):
             return False
         if response.status_code != 200 or response.streaming or response.cookies:
+            return False
+        # A parameter the page does not read would only make one more copy of it.
+        declared = getattr(response, "page_cache_params", frozenset())
+        if any(name not in declared for name in request.GET):
             return False
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:

@@ -75,8 +75,10 @@ def no_demo_password(monkeypatch) -> None:
 
 
 @pytest.fixture
-def demo(demo_password) -> str:
-    return load_demo()
+def demo(home_demo, demo_password) -> str:
+    """The first run's output. Home's demo is built once per session (tests/demo_site.py);
+    what a test changes is rolled back after it."""
+    return home_demo.output
 
 
 def home_page() -> HomePage:
@@ -139,7 +141,8 @@ def test_footer_links_to_accessibility_and_personal_data(demo, client):
         assert links[text] == f"/{slug}/"
         assert client.get(links[text]).status_code == HTTPStatus.OK
     assert links["Mentions légales"] == "/mentions-legales/"
-    assert links["Plan du site"] == "/sitemap.xml"
+    assert links["Plan du site"] == "/plan-du-site/"
+    assert client.get(links["Plan du site"]).status_code == HTTPStatus.OK
 
 
 @pytest.mark.django_db
@@ -183,7 +186,9 @@ def test_images_and_site_settings(demo):
     collection = Collection.objects.get(name="Réseau")
     assert collection.get_parent() == Collection.get_first_root_node()
     images = CustomImage.objects.all()
-    assert images.count() == 5
+    # The hero, the 2020 timeline, three partner logos and five theme illustrations.
+    assert images.count() == 10
+    assert all(image.width >= 600 and image.file_size > 3000 for image in images)
     assert all(image.collection == collection for image in images)
     assert all(image.alt_text and image.credit for image in images)
     assert home_page().hero_image is not None
@@ -272,7 +277,7 @@ def test_summary_line(demo):
     match = SUMMARY.search(demo)
     assert match, demo
     assert int(re.search(r"(\d+) pages créées", demo).group(1)) >= 11
-    assert "5 images créées" in demo
+    assert "10 images créées" in demo
     assert "2 utilisateurs créés" in demo
     assert "http://127.0.0.1:8000/admin/" in demo
 
@@ -328,3 +333,58 @@ def test_a_later_app_adds_its_own_step(demo_password, monkeypatch, client):
     nav = NavigationSettings.for_site(Site.objects.get(is_default_site=True))
     assert [link.value.href for link in nav.header_links] == ["/le-reseau/", "/agenda/"]
     assert client.get("/agenda/").status_code == HTTPStatus.OK
+
+
+@pytest.mark.django_db
+def test_demo_site_carries_the_address_make_demo_serves(demo, client, monkeypatch):
+    site = Site.objects.get(is_default_site=True)
+    # Wagtail's first migration creates « localhost:80 », which nothing answers in the demo.
+    assert (site.hostname, site.port) == ("127.0.0.1", 8000)
+    html = client.get("/", HTTP_HOST="127.0.0.1:8000").content.decode()
+    assert '<link rel="canonical" href="http://127.0.0.1:8000/">' in html
+
+    # `make demo PORT=8123` passes its address to the command.
+    monkeypatch.setenv("DEMO_HOST", "demo.localhost")
+    monkeypatch.setenv("DEMO_PORT", "8123")
+    load_demo()
+    site.refresh_from_db()
+    assert (site.hostname, site.port) == ("demo.localhost", 8123)
+    # A port that is not one is ignored rather than stored.
+    monkeypatch.setenv("DEMO_PORT", "huit-mille")
+    load_demo()
+    site.refresh_from_db()
+    assert site.port == 8000
+
+
+@pytest.mark.django_db
+def test_home_promotes_the_directory_and_its_form_not_last_years_highlights(demo, client):
+    html = client.get("/").content.decode()
+    hero = re.search(r'<section class="hero.*?</section>', html, re.DOTALL).group()
+    assert "2020" not in hero
+    assert 'href="/annuaire/"' in hero
+    assert html.count('href="/annuaire/referencement/"') >= 2  # header and home section
+    # The key figure says which count it is, beside the directory's own count.
+    assert "ceux qui ont demandé leur référencement" in html
+
+
+@pytest.mark.django_db
+def test_faq_sentence_naming_the_form_links_to_it(demo, client):
+    faq_pages = [
+        page
+        for page in home_page().get_descendants(inclusive=True).live().specific()
+        if "Comment faire connaître ma structure" in client.get(page.url).content.decode()
+    ]
+    assert faq_pages
+    for page in faq_pages:
+        html = client.get(page.url).content.decode()
+        assert '<a href="/annuaire/referencement/">formulaire de référencement</a>' in html
+
+
+@pytest.mark.django_db
+def test_home_has_a_description_and_every_page_a_social_image(demo, client):
+    html = client.get("/").content.decode()
+    assert re.search(r'<meta name="description" content="Le réseau régional [^"]+">', html)
+    # A page without an image of its own shares the network's default card.
+    page = StandardPage.objects.live().filter(listing_image=None, social_image=None).first()
+    html = client.get(page.url).content.decode()
+    assert re.search(r'<meta property="og:image" content="http[^"]*/og-default[^"]*\.png">', html)

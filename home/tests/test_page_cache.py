@@ -92,9 +92,12 @@ def test_pages_setting_a_cookie_are_not_stored(client, page, settings):
     assert HEADER not in middleware(request)
 
 
-def test_query_strings_are_part_of_the_key(client, page):
+def test_query_strings_are_part_of_the_key(client, page, monkeypatch):
+    # As a listing declares the parameters it reads.
+    monkeypatch.setattr(type(page), "cache_query_params", frozenset({"page"}), raising=False)
     client.get(page.url)
     assert client.get(f"{page.url}?page=2")[HEADER] == "miss"
+    assert client.get(f"{page.url}?page=2")[HEADER] == "hit"
 
 
 def test_previews_and_posts_bypass_the_cache(client, page):

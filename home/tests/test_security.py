@@ -1,4 +1,5 @@
-"""Configuration and security lines of the checklist that belong to the foundation."""
+"""Site-wide security: deploy checks, required production variables, password rules, login
+lockout, image and document upload limits, no Gravatar, the admin's content security policy."""
 
 import io
 import os
@@ -24,6 +25,7 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "portail.example.org",
     "DATABASE_URL": "postgres://portail@127.0.0.1:5432/portail",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "WAGTAILADMIN_BASE_URL": "https://portail.example.org",
 }
 
 
@@ -53,6 +55,9 @@ def test_production_check_deploy_is_clean():
         ("DATABASE_URL", "pas-une-url"),
         ("ALLOWED_HOSTS", None),
         ("SECRET_KEY", "court"),
+        ("WAGTAILADMIN_BASE_URL", None),
+        ("WAGTAILADMIN_BASE_URL", "portail.example.org"),  # no scheme: links would be relative
+        ("WAGTAILADMIN_BASE_URL", "ftp://portail.example.org"),
     ],
 )
 def test_production_refuses_to_start_without_its_variables(variable, value):
@@ -61,6 +66,22 @@ def test_production_refuses_to_start_without_its_variables(variable, value):
     message = result.stderr.strip().splitlines()
     assert len(message) == 1, result.stderr
     assert variable in message[0]
+
+
+@pytest.mark.parametrize(
+    ("base_url", "warnings"),
+    [
+        ("http://127.0.0.1:8000", {"home.W001", "home.W002"}),
+        ("https://localhost", {"home.W001"}),
+        ("http://portail.example.org", {"home.W002"}),
+    ],
+)
+def test_deploy_check_warns_about_a_local_or_plain_http_admin_base_url(base_url, warnings):
+    env = {**PRODUCTION_ENV, "WAGTAILADMIN_BASE_URL": base_url}
+    result = _run_manage(env, "check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode != 0
+    found = {code for code in ("home.W001", "home.W002") if code in result.stderr}
+    assert found == warnings, result.stderr
 
 
 @pytest.mark.parametrize("password", ["court1!", "telechargement", "qwerty123456", "123456789012"])
@@ -177,5 +198,8 @@ def test_the_admin_sends_no_email_hash_to_gravatar(admin_client_logged):
 
 def test_the_admin_is_left_out_of_the_public_content_security_policy(admin_client_logged):
     # Wagtail's admin has its own needs (inline previews, editors' tools).
+    # It gets a policy of its own (tests/test_security_headers.py), not the public one.
     response = admin_client_logged.get("/admin/")
-    assert "Content-Security-Policy" not in response
+    policy = response["Content-Security-Policy"]
+    assert "frame-ancestors 'self'" in policy
+    assert "frame-ancestors 'none'" not in policy

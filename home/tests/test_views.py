@@ -1,12 +1,15 @@
 """What a visitor sees: rendering, settings and menus, cache, technical endpoints."""
 
+import re
 from http import HTTPStatus
+from pathlib import Path
 from unittest import mock
 
 import pytest
 from django.db import OperationalError
 from django.test import RequestFactory
 from django.views.defaults import server_error
+from pytest_django.asserts import assertContains, assertNotContains
 from wagtail.documents.models import Document
 from wagtail.embeds.embeds import get_embed_hash
 from wagtail.embeds.models import Embed
@@ -205,8 +208,24 @@ def test_french_404(client, home):
     response = client.get("/cette-page-n-existe-pas/")
     assert response.status_code == HTTPStatus.NOT_FOUND
     html = response.content.decode()
-    assert "Page introuvable" in html
     assert '<html lang="fr">' in html
+    assertContains(response, "<h1>Page introuvable</h1>", html=True, status_code=404)
+    # A way back: the site search, labelled, and the main entry points.
+    assertContains(
+        response,
+        '<label for="error-search-q" class="visually-hidden">Rechercher sur le site</label>',
+        html=True,
+        status_code=404,
+    )
+    assertContains(
+        response,
+        '<ul class="error-page__links"><li><a href="/">L\'accueil</a></li>'
+        '<li><a href="/annuaire/">L\'annuaire des acteurs</a></li>'
+        '<li><a href="/agenda/">L\'agenda</a></li>'
+        '<li><a href="/plan-du-site/">Le plan du site</a></li></ul>',
+        html=True,
+        status_code=404,
+    )
 
 
 def test_french_500_renders_without_the_database():
@@ -214,7 +233,20 @@ def test_french_500_renders_without_the_database():
     with mock.patch("django.db.backends.utils.CursorWrapper.execute", side_effect=OperationalError):
         response = server_error(request)
     assert response.status_code == HTTPStatus.INTERNAL_SERVER_ERROR
-    assert "Une erreur est survenue" in response.content.decode()
+    assertContains(response, "<h1>Une erreur est survenue</h1>", html=True, status_code=500)
+    # Designed like the site: its stylesheet, the network's mark, a way back home.
+    assertContains(
+        response,
+        '<img class="brand__mark" src="/static/img/logo-mark.svg" alt="" width="48" height="48">',
+        html=True,
+        status_code=500,
+    )
+    assertContains(
+        response,
+        '<a class="button" href="/">Retourner à l\'accueil</a>',
+        html=True,
+        status_code=500,
+    )
 
 
 def test_robots_txt(client, home):
@@ -241,7 +273,7 @@ def test_sitemap_lists_live_pages_only(client, home):
 def test_healthz_ok(client, db):
     response = client.get("/healthz")
     assert response.status_code == HTTPStatus.OK
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
     assert "no-cache" in response["Cache-Control"]
 
 
@@ -250,6 +282,15 @@ def test_healthz_reports_a_database_that_does_not_answer(client, db):
         response = client.get("/healthz")
     assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
     assert response.json()["database"] == "unavailable"
+
+
+def test_readyz_refuses_traffic_when_the_database_does_not_answer(client, db):
+    assert client.get("/readyz").json() == {"status": "ok", "database": "ok", "cache": "ok"}
+    with mock.patch("home.views.connection.cursor", side_effect=OperationalError("down")):
+        response = client.get("/readyz")
+    assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
+    assert response.json() == {"status": "error", "database": "unavailable", "cache": "ok"}
+    assert "no-cache" in response["Cache-Control"]
 
 
 @pytest.mark.parametrize(
@@ -290,3 +331,211 @@ def test_cached_breadcrumbs_and_section_cards_follow_publications(client, home):
     section_html = client.get(section.url).content.decode()
     assert "Instances" in section_html
     assert "Gouvernance" not in section_html
+
+
+def test_site_map_is_an_html_page_of_the_live_public_sections(client, home):
+    section = StandardPageFactory(parent=home, title="Le réseau")
+    StandardPageFactory(parent=section, title="Notre mission")
+    draft = StandardPageFactory(parent=home, title="Brouillon caché")
+    draft.unpublish()
+    response = client.get("/plan-du-site/")
+    assert response.status_code == HTTPStatus.OK
+    assert response["Content-Type"].startswith("text/html")
+    html = response.content.decode()
+    assert "<h1>Plan du site</h1>" in html
+    # Nested: the subpage's list sits inside its section's item.
+    nested = re.search(r'<a href="/le-reseau/">Le réseau</a>\s*<ul>(.*?)</ul>', html, re.DOTALL)
+    assert nested and '<a href="/le-reseau/notre-mission/">Notre mission</a>' in nested.group(1)
+    assert "Brouillon caché" not in html
+    assert 'href="/annuaire/referencement/"' in html
+
+
+def test_site_map_lists_a_big_section_without_its_items(client, home):
+    news = StandardPageFactory(parent=home, title="Actualités")
+    for n in range(12):
+        StandardPageFactory(parent=news, title=f"Actualité numéro {n}")
+    html = client.get("/plan-du-site/").content.decode()
+    assert ">Actualités</a>" in html
+    assert "Actualité numéro" not in html
+
+
+def test_a_section_with_sub_pages_in_menus_gets_a_second_level(client, home):
+    section = StandardPageFactory(parent=home, title="Le réseau", slug="le-reseau")
+    StandardPageFactory(parent=section, title="Gouvernance", slug="gouvernance", show_in_menus=True)
+    StandardPageFactory(parent=section, title="L'équipe", slug="equipe", show_in_menus=True)
+    StandardPageFactory(parent=section, title="Page cachée", slug="cachee", show_in_menus=False)
+    StandardPageFactory(parent=home, title="Agenda", slug="agenda")
+    navigation = NavigationSettings.for_site(home.get_site())
+    navigation.header_links = [
+        ("link", {"page": page, "url": "", "label": ""})
+        for page in home.get_children().order_by("path")
+    ]
+    navigation.save()
+
+    response = client.get("/le-reseau/gouvernance/")
+    assertContains(
+        response,
+        '<ul class="site-nav__sub" id="sous-menu-1">'
+        '<li><a href="/le-reseau/gouvernance/" aria-current="page">Gouvernance</a></li>'
+        '<li><a href="/le-reseau/equipe/">L\'équipe</a></li></ul>',
+        html=True,
+    )
+    assertContains(
+        response,
+        '<button type="button" class="site-nav__toggle" aria-expanded="false" '
+        'aria-controls="sous-menu-1" hidden><span class="visually-hidden">'
+        "Sous-rubriques : Le réseau</span>"
+        '<svg aria-hidden="true" focusable="false" width="14" height="14" viewBox="0 0 14 14">'
+        '<path d="m3 5 4 4 4-4" fill="none" stroke="currentColor" stroke-width="2" '
+        'stroke-linecap="round" stroke-linejoin="round"/></svg></button>',
+        html=True,
+    )
+    # The section without sub-pages in menus stays a plain link, and the hidden page is absent.
+    assertContains(
+        response, '<li class="site-nav__item"><a href="/agenda/">Agenda</a></li>', html=True
+    )
+    assertNotContains(response, "Page cachée")
+    assert response.content.decode().count('class="site-nav__toggle"') == 1
+
+
+def test_menu_second_level_queries_do_not_grow_with_sections(client, home):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from home.templatetags.site_tags import menu_entries
+
+    sections = [StandardPageFactory(parent=home, title=f"Rubrique {n}") for n in range(4)]
+    for section in sections:
+        for n in range(3):
+            StandardPageFactory(parent=section, title=f"Sous {n}", show_in_menus=True)
+    navigation = NavigationSettings.for_site(home.get_site())
+    navigation.header_links = [("link", {"page": s, "url": "", "label": ""}) for s in sections]
+    navigation.save()
+    links = NavigationSettings.for_site(home.get_site()).header_links
+    links[0].value.get("page")  # pages of the stream are fetched once, before counting
+    with CaptureQueriesContext(connection) as queries:
+        entries = menu_entries(links)
+    # The pages' view restrictions, then every section's sub-pages at once.
+    assert len(queries) <= 2, [q["sql"][:150] for q in queries]
+    assert [len(children) for _link, children in entries] == [3, 3, 3, 3]
+
+
+def _pictures(html: str) -> list[dict]:
+    """Each <picture> of a page: its sources' types and its <img>'s attributes."""
+    from html.parser import HTMLParser
+
+    class Collector(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.pictures: list[dict] = []
+            self.inside = False
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if tag == "picture":
+                self.inside = True
+                self.pictures.append({"sources": [], "img": None})
+            elif tag == "source" and self.inside:
+                self.pictures[-1]["sources"].append(attrs)
+            elif tag == "img" and self.inside:
+                self.pictures[-1]["img"] = attrs
+
+        def handle_endtag(self, tag):
+            if tag == "picture":
+                self.inside = False
+
+    collector = Collector()
+    collector.feed(html)
+    return collector.pictures
+
+
+def test_hero_and_cards_are_pictures_in_avif_and_webp_with_a_sized_jpeg(client, home):
+    home.hero_image = CustomImageFactory(
+        alt_text="Des participants en atelier", file__width=1600, file__height=600
+    )
+    home.save_revision().publish()
+    section = StandardPageFactory(parent=home, title="Le réseau")
+    StandardPageFactory(
+        parent=section,
+        title="Gouvernance",
+        listing_image=CustomImageFactory(alt_text="Le bureau", file__width=960, file__height=540),
+    )
+
+    hero = _pictures(client.get("/").content.decode())[0]
+    assert [source["type"] for source in hero["sources"]] == ["image/avif", "image/webp"]
+    assert hero["img"]["class"] == "hero__image"
+    assert hero["img"]["fetchpriority"] == "high"
+    assert hero["img"]["src"].endswith(".jpg")
+    # The fallback is the narrower JPEG; its size gives the browser the ratio (no layout shift).
+    assert (hero["img"]["width"], hero["img"]["height"]) == ("800", "300")
+    assert hero["img"]["alt"] == "Des participants en atelier"
+
+    [card] = _pictures(client.get(section.url).content.decode())
+    assert [source["type"] for source in card["sources"]] == ["image/avif", "image/webp"]
+    assert " 480w" in card["sources"][0]["srcset"] and " 960w" in card["sources"][0]["srcset"]
+    assert card["img"]["loading"] == "lazy"
+    assert (card["img"]["width"], card["img"]["height"]) == ("480", "270")
+    assert card["img"]["alt"] == "Le bureau"
+
+
+def test_home_page_shows_the_sections_other_apps_add_in_their_order(client, home):
+    from wagtail.hooks import register_temporarily
+
+    from home.sections import HOME_PAGE_SECTIONS_HOOK, Section
+
+    def later(*, request):
+        return Section('<section id="plus-tard"><h2>Plus tard</h2></section>', order=30)
+
+    def first(*, request):
+        return Section('<section id="d-abord"><h2>D\'abord</h2></section>', order=10)
+
+    def nothing(*, request):
+        return None
+
+    with (
+        register_temporarily(HOME_PAGE_SECTIONS_HOOK, later),
+        register_temporarily(HOME_PAGE_SECTIONS_HOOK, nothing),
+        register_temporarily(HOME_PAGE_SECTIONS_HOOK, first),
+    ):
+        html = client.get("/").content.decode()
+    assert 0 < html.index('id="d-abord"') < html.index('id="plus-tard"')
+
+
+def test_home_and_directory_templates_load_no_higher_app_template_library():
+    """The agenda and the editorial content reach the home and actor pages through hooks
+    (`home_page_sections`, `actor_page_sections`), never through their template tags."""
+    root = Path(__file__).resolve().parents[2]
+    offenders = [
+        str(path.relative_to(root))
+        for app in ("home", "directory", "working_groups")
+        for path in (root / app / "templates").rglob("*.html")
+        if re.search(r"{%\s*load[^%]*\b(events_tags|resources_tags)\b", path.read_text())
+    ]
+    assert offenders == []
+
+
+def test_open_graph_image_is_the_pages_own_else_the_sites_default(client, home):
+    with_image = StandardPageFactory(
+        parent=home,
+        title="Gouvernance",
+        listing_image=CustomImageFactory(alt_text="Le bureau réuni"),
+    )
+    without_image = StandardPageFactory(parent=home, title="Mentions légales")
+
+    response = client.get(with_image.url)
+    html = response.content.decode()
+    assert re.search(
+        r'<meta property="og:image" content="http://testserver/media/images/[^"]+'
+        r'\.fill-1200x630[^"]*">',
+        html,
+    )
+    assertContains(response, '<meta property="og:image:alt" content="Le bureau réuni">', html=True)
+    assert "og-default" not in html
+
+    response = client.get(without_image.url)
+    assertContains(
+        response,
+        '<meta property="og:image" content="http://testserver/static/img/og-default.png">',
+        html=True,
+    )
+    assertContains(response, '<meta name="twitter:card" content="summary_large_image">', html=True)

@@ -1,7 +1,8 @@
 """`manage.py load_demo_content`: the demo site, built or brought up to date in one go.
 
-The content and the steps live in `home/demo_content.py`; other apps add their steps in
-their own `demo_content.py` (see that module's docstring).
+The steps live in `home/demo_content.py` and the texts in `home/demo/*.yaml`; other apps add
+their steps in their own `demo_content.py` and their texts in their own `demo/` folder (see
+`home/demo_content.py`'s docstring).
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from home.demo_content import DemoContentError, DemoRun, ordered_steps
 
 # Loggers that report every page saved and every background task: at the default
 # verbosity they would bury the one-line-per-step progress.
-CHATTY_LOGGERS = ("wagtail", "django_tasks", "modelsearch")
+CHATTY_LOGGERS = ("wagtail", "django_tasks", "modelsearch", "twofactor")
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 @contextmanager
@@ -67,7 +69,14 @@ class Command(BaseCommand):
         chatty = CHATTY_LOGGERS if options["verbosity"] < 2 else ()
         try:
             # All or nothing: a failing step leaves the database as it was.
-            with mail_kept_aside() as outbox, quiet_loggers(chatty), transaction.atomic():
+            # Background tasks (search and reference index updates) run at once, so the demo is
+            # complete when the command ends, worker or not.
+            with (
+                mail_kept_aside() as outbox,
+                quiet_loggers(chatty),
+                override_settings(TASKS=IMMEDIATE_TASKS),
+                transaction.atomic(),
+            ):
                 for number, step in enumerate(steps, start=1):
                     self.stdout.write(f"[{number}/{len(steps)}] {step.label}… ", ending="")
                     self.stdout.flush()

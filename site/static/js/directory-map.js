@@ -1,5 +1,6 @@
 /* Maps of the directory, drawn over the list that works without them.
- * - #directory-map: the filtered actors (or projects) from the GeoJSON export, clustered.
+ * - #directory-map: the filtered actors from the map's light feed (popups fetched when they
+ *   open), or the filtered projects from their GeoJSON export, clustered.
  * - #actor-map: one actor's seat, or a project's places.
  * Markers and clusters are reachable with Tab and open with Enter (Leaflet's keyboard
  * support); the map itself pans with the arrows and zooms with + and -. */
@@ -32,27 +33,48 @@
         return span.innerHTML;
     }
 
-    function legend() {
-        var node = document.getElementById("directory-map-legend");
-        try {
-            return node ? JSON.parse(node.textContent) : {};
-        } catch (error) {
-            return {};
+    /* An actor's popup, bound on its marker's first click (thousands of markers, few
+     * opened): its logo, name, place, SDGs and link, fetched from the server as an HTML
+     * fragment the server escaped; the name alone if that fails. */
+    function openActorPopup(marker, popupUrl) {
+        if (marker.getPopup() || marker.options.fetching) {
+            return; // bound already (Leaflet opens it), or on its way
         }
+        var fallback = '<p class="map-popup__title">' + text(marker.options.title) + "</p>";
+        function show(html) {
+            marker.options.fetching = false;
+            marker.bindPopup(html).openPopup();
+        }
+        if (!popupUrl) {
+            show(fallback);
+            return;
+        }
+        marker.options.fetching = true;
+        fetch(popupUrl.replace("{id}", encodeURIComponent(marker.options.actorId)), { headers: { Accept: "text/html" } })
+            .then(function (response) {
+                if (!response.ok) {
+                    throw new Error(response.status);
+                }
+                return response.text();
+            })
+            .then(show)
+            .catch(function () {
+                show(fallback);
+            });
     }
 
-    function actorPopup(properties, names) {
-        var college = (names.colleges || {})[properties.college] || "";
-        var place = properties.city || "";
-        if (properties.dep && properties.dep !== "HR") {
-            place += " (" + text(properties.dep) + ")";
+    /* The light feed (`actors.map.json`): one array per field, the same index per actor. */
+    function actorMarkers(feed) {
+        var markers = new Array(feed.count);
+        for (var i = 0; i < feed.count; i++) {
+            markers[i] = L.marker([feed.lat[i], feed.lng[i]], {
+                title: feed.name[i],
+                alt: feed.name[i],
+                keyboard: true,
+                actorId: feed.id[i],
+            });
         }
-        return (
-            '<p class="map-popup__title"><a href="' + encodeURI(properties.url) + '">' +
-            text(properties.name) + "</a></p>" +
-            (college ? '<p class="map-popup__meta">' + text(college) + "</p>" : "") +
-            (place ? '<p class="map-popup__meta">' + text(place) + "</p>" : "")
-        );
+        return markers;
     }
 
     function projectPopup(properties) {
@@ -68,6 +90,9 @@
         );
     }
 
+    // France and its neighbours fill a 1280-pixel-wide map at zoom 5.
+    var ACTORS_MIN_ZOOM = 5;
+
     function directoryMap(element) {
         var map = baseMap(element);
         var help = document.getElementById("directory-map-help");
@@ -75,13 +100,29 @@
             help.hidden = false;
             element.setAttribute("aria-describedby", help.id);
         }
-        map.setView([45.2, 0.3], 6);
-        var names = legend();
         var isProjects = element.dataset.kind === "projects";
+        if (!isProjects) {
+            /* The clusters are computed for every zoom level from the map's smallest to its
+             * largest, for each marker: the actors are in France, and the levels that show
+             * the whole world would cost a quarter of that work for nothing. */
+            map.setMinZoom(ACTORS_MIN_ZOOM);
+        }
+        map.setView([45.2, 0.3], 6);
         var cluster = L.markerClusterGroup
-            ? L.markerClusterGroup({ showCoverageOnHover: false, chunkedLoading: true })
-            : L.layerGroup();
-        fetch(element.dataset.geojsonUrl, { headers: { Accept: "application/geo+json" } })
+            ? L.markerClusterGroup({
+                showCoverageOnHover: false,
+                // Chunks keep the page responsive; no pause between them (the first
+                // clusters are drawn once every marker is placed).
+                chunkedLoading: true,
+                chunkDelay: 0,
+            })
+            : L.featureGroup();
+        if (!isProjects) {
+            cluster.on("click", function (event) {
+                openActorPopup(event.layer, element.dataset.popupUrl);
+            });
+        }
+        fetch(element.dataset.geojsonUrl, { headers: { Accept: "application/json, application/geo+json" } })
             .then(function (response) {
                 if (!response.ok) {
                     throw new Error(response.status);
@@ -89,27 +130,30 @@
                 return response.json();
             })
             .then(function (collection) {
-                var markers = collection.features.map(function (feature) {
-                    var coords = feature.geometry.coordinates; // [lng, lat]
-                    var props = feature.properties;
-                    var marker = L.marker([coords[1], coords[0]], {
-                        title: props.name,
-                        alt: props.name,
-                        keyboard: true,
-                    });
-                    marker.bindPopup(isProjects ? projectPopup(props) : actorPopup(props, names));
-                    return marker;
-                });
+                var markers = isProjects
+                    ? collection.features.map(function (feature) {
+                        var coords = feature.geometry.coordinates; // [lng, lat]
+                        var props = feature.properties;
+                        var marker = L.marker([coords[1], coords[0]], {
+                            title: props.name,
+                            alt: props.name,
+                            keyboard: true,
+                        });
+                        marker.bindPopup(projectPopup(props));
+                        return marker;
+                    })
+                    : actorMarkers(collection);
                 if (cluster.addLayers) {
                     cluster.addLayers(markers);
                 } else {
                     markers.forEach(function (marker) { cluster.addLayer(marker); });
                 }
-                map.addLayer(cluster);
+                // The view first, then the layer: clusters are drawn once, at the final zoom.
                 if (markers.length) {
                     var bounds = L.latLngBounds(markers.map(function (m) { return m.getLatLng(); }));
-                    map.fitBounds(bounds, { padding: [24, 24], maxZoom: 12 });
+                    map.fitBounds(bounds, { padding: [24, 24], maxZoom: 12, animate: false });
                 }
+                map.addLayer(cluster);
                 element.dataset.loaded = String(markers.length);
             })
             .catch(function () {
