@@ -1,6 +1,6 @@
 """A member space's team: members invite colleagues into their own group (by e-mail: an
 unknown address gets an account; an account elsewhere is refused, see
-`services.invite_colleague`); editors can add any account and remove anyone (issue 4)."""
+`services.invite_colleague`); editors can add any account and remove anyone."""
 
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ from .middleware import permission_denied
 from .models import MemberSpace
 from .permissions import is_editor, member_spaces_for
 from .registration_forms import NAME_VALIDATORS
-from .services import RegistrationError, invite_colleague, remove_member
+from .services.common import RegistrationError
+from .services.member_spaces import invite_colleague, remove_member
 
 
 class InviteForm(forms.Form):

@@ -17,23 +17,23 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import BooleanRadioSelect
 
+from home.exports import SpreadsheetExportMixin
+
+from .forms import CountriesChoiceField
 from .models import CLASSIFICATION_WIDGETS, RegistrationRequest
 from .permissions import can_review_requests
 from .registration_forms import MarkDuplicateForm, RejectForm
-from .services import (
-    RegistrationError,
-    anonymise_personal_data,
-    approve_registration,
-    export_personal_data,
-    mark_duplicate,
-    reject_registration,
-)
+from .registration_selectors import Comparison, compare_with_duplicates, pending_requests_count
+from .services.common import RegistrationError
+from .services.personal_data import anonymise_personal_data, export_personal_data
+from .services.registration import approve_registration, mark_duplicate, reject_registration
 
 EDITABLE_FIELDS = [
     "name",
@@ -64,17 +64,65 @@ class DuplicateColumn(Column):
 
 
 class RequestInspectView(generic.InspectView):
+    """The review page: the request, its possible duplicates side by side with why each
+    matched, and the three decisions (approve, refuse with a reason, duplicate of...)."""
+
     template_name = "directory/registration/admin/inspect.html"
+    page_title = _("Examiner la demande")
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(
+            RegistrationRequest.objects.select_related(
+                "college", "structure_type", "claimed_actor", "actor", "duplicate_of"
+            ),
+            pk=self.pk,
+        )
+
+    def get_field_display_value(self, field_name, field):
+        value = super().get_field_display_value(field_name, field)
+        # An empty optional field reads "non renseigné", never "None".
+        return _("non renseigné") if value is None or value == "" else value
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["can_review"] = self.object.is_pending and can_review_requests(self.request.user)
+        pending = self.object.is_pending
+        can_review = pending and can_review_requests(self.request.user)
+        comparison = compare_with_duplicates(self.object)
+        context["can_review"] = can_review
         context["can_manage_data"] = can_review_requests(self.request.user)
+        context["comparison"] = comparison
         context["action_urls"] = {
             name: reverse(f"registration_requests:{name}", args=[self.object.pk])
-            for name in ("approve", "reject", "duplicate", "personal_data", "anonymise")
+            for name in (
+                "approve",
+                "approve_now",
+                "reject",
+                "duplicate",
+                "personal_data",
+                "anonymise",
+            )
         }
+        if can_review:
+            context["reject_form"] = RejectForm()
+            context["duplicate_form"] = duplicate_form_for(self.object, comparison)
         return context
+
+
+def duplicate_form_for(request: RegistrationRequest, comparison: Comparison) -> MarkDuplicateForm:
+    """The "Doublon de…" choice, with the flagged actors first and the first one chosen."""
+    flagged = [column.actor_id for column in comparison.columns if column.actor_id]
+    form = MarkDuplicateForm(initial={"duplicate_of": flagged[0] if flagged else None})
+    field = form.fields["duplicate_of"]
+    if flagged:
+        by_pk = {actor.pk: actor for actor in field.queryset}
+        first = [(pk, by_pk[pk].title) for pk in flagged if pk in by_pk]
+        others = [(actor.pk, actor.title) for actor in by_pk.values() if actor.pk not in flagged]
+        field.choices = [
+            ("", "---------"),
+            (_("Doublons possibles"), first),
+            (_("Autres fiches"), others),
+        ]
+    return form
 
 
 class RequestActionView(WagtailAdminTemplateMixin, FormView):
@@ -132,6 +180,7 @@ class ApproveForm(forms.ModelForm):
         model = RegistrationRequest
         fields = EDITABLE_FIELDS
         widgets = CLASSIFICATION_WIDGETS
+        field_classes = {"countries": CountriesChoiceField}
 
 
 class ApproveView(RequestActionView):
@@ -146,7 +195,24 @@ class ApproveView(RequestActionView):
             # The editor's corrections and the approval stand or fall together.
             with transaction.atomic():
                 form.save()
-                space = approve_registration(request=self.object, by=self.request.user)
+                space = approve_registration(registration=self.object, by=self.request.user)
+        except RegistrationError as error:
+            return self.refuse(error)
+        return self.done(
+            _("Demande approuvée : fiche « %(actor)s » créée en brouillon, invitation envoyée.")
+            % {"actor": space.actor.title}
+        )
+
+
+class ApproveNowView(RequestActionView):
+    """The review page's « Approuver »: the request as submitted, in one POST."""
+
+    http_method_names = ["post"]
+    action_label = _("Approuver la demande")
+
+    def post(self, request, *args, **kwargs):
+        try:
+            space = approve_registration(registration=self.object, by=request.user)
         except RegistrationError as error:
             return self.refuse(error)
         return self.done(
@@ -162,7 +228,7 @@ class RejectView(RequestActionView):
     def form_valid(self, form):
         try:
             reject_registration(
-                request=self.object, by=self.request.user, reason=form.cleaned_data["reason"]
+                registration=self.object, by=self.request.user, reason=form.cleaned_data["reason"]
             )
         except RegistrationError as error:
             return self.refuse(error)
@@ -180,7 +246,7 @@ class MarkDuplicateView(RequestActionView):
     def form_valid(self, form):
         try:
             mark_duplicate(
-                request=self.object,
+                registration=self.object,
                 by=self.request.user,
                 duplicate_of=form.cleaned_data["duplicate_of"],
             )
@@ -208,7 +274,8 @@ class AnonymiseForm(forms.Form):
     confirm = forms.BooleanField(
         label=_(
             "Je confirme l'effacement des données personnelles de cette personne (demandes, "
-            "contact privé des fiches, compte). Cette action est définitive."
+            "contact privé des fiches, compte, inscriptions et tout ce qui est lié à son "
+            "adresse). Cette action est définitive."
         )
     )
 
@@ -228,10 +295,41 @@ class AnonymiseView(RequestActionView):
         )
 
 
-class RequestIndexView(generic.IndexView):
+class RequestIndexView(SpreadsheetExportMixin, generic.IndexView):
+    template_name = "directory/registration/admin/index.html"
+
     @cached_property
     def header_buttons(self):
         return []
+
+    def get_edit_url(self, instance):
+        # A request's name opens its review page, where the decisions are, not the edit form.
+        return self.get_inspect_url(instance)
+
+    def get_list_more_buttons(self, instance):
+        buttons = [
+            MenuItem(
+                _("Examiner"), url=self.get_inspect_url(instance), icon_name="glasses", priority=10
+            )
+        ]
+        if self.user_has_permission("change"):
+            buttons.append(
+                MenuItem(
+                    _("Corriger"),
+                    url=reverse(self.edit_url_name, args=[instance.pk]),
+                    icon_name="edit",
+                    priority=20,
+                )
+            )
+        if delete_url := self.get_delete_url(instance):
+            buttons.append(MenuItem(_("Supprimer"), url=delete_url, icon_name="bin", priority=30))
+        return buttons
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["pending_count"] = pending_requests_count()
+        context["pending_url"] = reverse("registration_requests:index") + "?status=en_attente"
+        return context
 
 
 class RegistrationRequestFilterSet(WagtailFilterSet):
@@ -292,10 +390,16 @@ class RegistrationRequestViewSet(ModelViewSet):
     ]
     ordering = ["-created_at"]
 
+    def formfield_for_dbfield(self, db_field, **kwargs):
+        if db_field.name == "countries":
+            kwargs["form_class"] = CountriesChoiceField
+        return super().formfield_for_dbfield(db_field, **kwargs)
+
     def get_urlpatterns(self):
         return [
             *super().get_urlpatterns(),
             path("approve/<int:pk>/", ApproveView.as_view(), name="approve"),
+            path("approve-now/<int:pk>/", ApproveNowView.as_view(), name="approve_now"),
             path("reject/<int:pk>/", RejectView.as_view(), name="reject"),
             path("duplicate/<int:pk>/", MarkDuplicateView.as_view(), name="duplicate"),
             path("personal-data/<int:pk>/", personal_data_export, name="personal_data"),

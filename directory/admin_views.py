@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Case, IntegerField, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.pages.listing import IndexView
 from wagtail.admin.viewsets.pages import PageListingViewSet
 from wagtail.admin.widgets.button import HeaderButton
+from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
 
+from home.exports import CSV_CONTENT_TYPE, csv_dialect
+
+from .forms import french_sort_key
 from .models import QUALIFICATION_PERMISSION, ActorPage, DirectoryPage
 from .selectors import actors_csv
 
@@ -30,6 +36,8 @@ class EditorsMenuItem(MenuItem):
 
 
 class ActorIndexView(IndexView):
+    add_item_label = _("Ajouter une fiche acteur")
+
     def dispatch(self, request, *args, **kwargs):
         if not can_manage_actors(request.user):
             raise PermissionDenied
@@ -86,9 +94,50 @@ def export_all_actors_csv(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     directory = DirectoryPage.objects.first()
     base_url = (directory.url if directory else None) or "/annuaire/"
-    content = actors_csv(ActorPage.objects.all(), base_url=base_url, include_private=True)
-    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    content = actors_csv(
+        ActorPage.objects.all(),
+        base_url=base_url,
+        include_private=True,
+        dialect=csv_dialect(request.GET),
+    )
+    response = HttpResponse(content, content_type=CSV_CONTENT_TYPE)
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="acteurs-complet-{stamp}.csv"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+class CountryIndexView(SnippetIndexView):
+    """The countries' snippet listing in the order of their French names, searchable by name
+    or ISO code. Only the code is stored, so the order is a CASE over the codes sorted by
+    name and the search a list of matching codes."""
+
+    is_searchable = True
+
+    @staticmethod
+    def _french_names() -> list[tuple[str, str]]:
+        with translation.override("fr"):
+            names = [(country.code, str(country.name)) for country in countries]
+        return sorted(names, key=lambda pair: french_sort_key(pair[1]))
+
+    def order_queryset(self, queryset):
+        if self.is_explicitly_ordered:
+            return super().order_queryset(queryset)
+        names = self._french_names()
+        position = Case(
+            *[When(code=code, then=Value(index)) for index, (code, _name) in enumerate(names)],
+            default=Value(len(names)),
+            output_field=IntegerField(),
+        )
+        return queryset.order_by(position, "code")
+
+    def search_queryset(self, queryset):
+        needle = french_sort_key(self.search_query.strip()) if self.search_query else ""
+        if not needle:
+            return queryset
+        codes = [
+            code
+            for code, name in self._french_names()
+            if needle in french_sort_key(name) or needle == code.casefold()
+        ]
+        return queryset.filter(code__in=codes)

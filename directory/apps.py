@@ -8,6 +8,9 @@ class DirectoryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import signal_handlers
+        from . import caches, signal_handlers
+        from .forms import register_country_fields
 
         signal_handlers.connect()
+        caches.connect()
+        register_country_fields()

@@ -14,9 +14,12 @@ they allow other apps' steps, `directory/demo_content.py` holds only
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth.models import Group, Permission
+from django.utils import timezone
+from wagtail.models import Page
 
 from home.demo_content import (
     EDITORS_GROUP,
@@ -27,6 +30,7 @@ from home.demo_content import (
     sync_pages,
 )
 
+from .geography import TOWNS
 from .models import (
     ActorPage,
     College,
@@ -43,66 +47,6 @@ from .models import (
 ACTORS = Kind("acteur", "acteurs")
 PROJECTS = Kind("projet", "projets")
 
-# (town, postcode, latitude, longitude) by département code; HR = outside the region.
-TOWNS: dict[str, list[tuple[str, str, float, float]]] = {
-    "33": [
-        ("Bordeaux", "33000", 44.8378, -0.5792),
-        ("Mérignac", "33700", 44.8386, -0.6436),
-        ("Pessac", "33600", 44.8067, -0.6311),
-        ("Talence", "33400", 44.8025, -0.5886),
-        ("Libourne", "33500", 44.9153, -0.2436),
-        ("Arcachon", "33120", 44.6586, -1.1689),
-        ("Bègles", "33130", 44.8086, -0.5478),
-        ("Saint-Médard-en-Jalles", "33160", 44.8967, -0.7172),
-        ("Langon", "33210", 44.5531, -0.2494),
-        ("Blaye", "33390", 45.1278, -0.6625),
-    ],
-    "86": [
-        ("Poitiers", "86000", 46.5802, 0.3404),
-        ("Châtellerault", "86100", 46.8178, 0.5461),
-        ("Loudun", "86200", 47.0103, 0.0833),
-        ("Montmorillon", "86500", 46.4264, 0.8706),
-        ("Buxerolles", "86180", 46.6050, 0.3700),
-    ],
-    "79": [
-        ("Niort", "79000", 46.3237, -0.4597),
-        ("Parthenay", "79200", 46.6486, -0.2472),
-        ("Bressuire", "79300", 46.8408, -0.4886),
-        ("Melle", "79500", 46.2222, -0.1422),
-        ("Thouars", "79100", 46.9761, -0.2153),
-    ],
-    "16": [
-        ("Angoulême", "16000", 45.6484, 0.1562),
-        ("Cognac", "16100", 45.6958, -0.3292),
-        ("Confolens", "16500", 46.0136, 0.6717),
-    ],
-    "64": [
-        ("Pau", "64000", 43.2951, -0.3708),
-        ("Bayonne", "64100", 43.4929, -1.4748),
-        ("Biarritz", "64200", 43.4832, -1.5586),
-        ("Oloron-Sainte-Marie", "64400", 43.1942, -0.6067),
-    ],
-    "17": [
-        ("La Rochelle", "17000", 46.1603, -1.1511),
-        ("Rochefort", "17300", 45.9421, -0.9588),
-        ("Saintes", "17100", 45.7464, -0.6333),
-    ],
-    "19": [
-        ("Brive-la-Gaillarde", "19100", 45.1589, 1.5331),
-        ("Tulle", "19000", 45.2656, 1.7722),
-        ("Ussel", "19200", 45.5483, 2.3097),
-    ],
-    "87": [("Limoges", "87000", 45.8336, 1.2611), ("Saint-Junien", "87200", 45.8878, 0.9017)],
-    "47": [
-        ("Agen", "47000", 44.2033, 0.6163),
-        ("Villeneuve-sur-Lot", "47300", 44.4081, 0.7050),
-        ("Marmande", "47200", 44.5000, 0.1653),
-    ],
-    "24": [("Périgueux", "24000", 45.1846, 0.7214), ("Bergerac", "24100", 44.8533, 0.4833)],
-    "40": [("Mont-de-Marsan", "40000", 43.8902, -0.4997), ("Dax", "40100", 43.7102, -1.0536)],
-    "23": [("Guéret", "23000", 46.1714, 1.8714)],
-    "HR": [("Paris", "75011", 48.8566, 2.3522), ("Toulouse", "31000", 43.6047, 1.4442)],
-}
 # Members by département in the 2020 report (41 in Gironde, 21 in Vienne, 16 in
 # Deux-Sèvres...), scaled to about 80 actors; Landes and Creuse get a few referenced ones.
 ACTORS_BY_DEPARTEMENT = [
@@ -246,6 +190,11 @@ def _slug(text: str) -> str:
     return slugify(text)[:70]
 
 
+def _demo_host(title: str) -> str:
+    """A host of its own under example.org (a DNS label of at most 63 characters)."""
+    return f"{_slug(title)[:63].strip('-')}.example.org"
+
+
 def actor_specs() -> list[ActorSpec]:
     """The ~80 actors, the same on every run (no randomness)."""
     specs: list[ActorSpec] = []
@@ -288,8 +237,9 @@ def actor_specs() -> list[ActorSpec]:
                             if has_place
                             else ""
                         ),
-                        "website": f"https://www.example.org/{_slug(title)}",
-                        "email": f"contact@{_slug(title)[:30]}.example.org",
+                        # Each structure its own host, as real ones have their own domain.
+                        "website": f"https://{_demo_host(title)}",
+                        "email": f"contact@{_demo_host(title)}",
                         "year_founded": 1970 + (index * 7) % 52,
                         "membership": (
                             ActorPage.Membership.MEMBER
@@ -482,7 +432,36 @@ def directory_step(run: DemoRun) -> str:
     run.tally(ACTORS).created += created
     projects = _projects_step(actors)
     run.tally(PROJECTS).created += projects
+    _referencing_history(actors)
     return f"{created} acteur(s) créé(s), {kept} déjà présent(s) ; {projects} projet(s) créé(s)"
+
+
+def _referencing_history(actors: list[ActorPage]) -> None:
+    """When each demo actor and project was first published: the network's base grew over
+    the years (most structures were referenced by 2020, the year of the report, a few since),
+    so the observatory's yearly figures and the 2020 barometer have a history to show. The
+    dates are derived from each page's rank: a second run changes nothing."""
+    live = [actor for actor in actors if actor.live]
+    projects = list(
+        ProjectPage.objects.filter(actor__in=live).order_by("path").values_list("pk", flat=True)
+    )
+    wanted: dict[int, datetime.datetime] = {}
+    for rank, actor in enumerate(live):
+        year = 2014 + rank % 7 if rank < len(live) * 4 // 5 else 2021 + rank % 6
+        wanted[actor.pk] = _demo_date(year, rank)
+    for rank, pk in enumerate(projects):
+        wanted[pk] = _demo_date(2016 + rank % 11, rank)
+    for pk, when in wanted.items():
+        Page.objects.filter(pk=pk).exclude(first_published_at=when).update(first_published_at=when)
+
+
+def _demo_date(year: int, rank: int) -> datetime.datetime:
+    """A day of YEAR between January and November (the year before when that day is still to
+    come)."""
+    when = datetime.datetime(year, 1 + rank % 11, 1 + rank % 28, 10, tzinfo=datetime.UTC)
+    if when > timezone.now():
+        when = when.replace(year=year - 1)
+    return when
 
 
 EDITOR_PERMISSIONS = [

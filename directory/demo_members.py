@@ -1,4 +1,4 @@
-"""Demo content of member spaces (issue 4): two members' accounts in two actors' spaces,
+"""Demo content of member spaces: two members' accounts in two actors' spaces,
 pending référencement requests (one a likely duplicate) and a member's draft waiting in
 the editors' workflow. Runs after the directory's steps (50, 95) and the accounts step (90).
 
@@ -31,7 +31,8 @@ from home.models import HomePage
 from .models import ActorPage, College, DirectoryPage, ProjectPage, RegistrationRequest
 from .registration_forms import PUBLICATION_CONSENT_VERSION
 from .registration_selectors import find_duplicates
-from .services import ensure_moderation_workflow, provision_member_space
+from .services.member_spaces import provision_member_space
+from .services.workflow import ensure_moderation_workflow
 
 REQUESTS = Kind("demande", "demandes", feminine=True)
 MEMBERS = ("membre", "membre2")
@@ -110,17 +111,22 @@ def _pending_requests(run: DemoRun, duplicate_of: ActorPage) -> None:
         "contact_email": "paul.durand@demo-doublon.example",
     }
     for values in [*PENDING_REQUESTS, likely_duplicate]:
-        if RegistrationRequest.objects.filter(contact_email=values["contact_email"]).exists():
+        request = RegistrationRequest.objects.filter(contact_email=values["contact_email"]).first()
+        if request is None:
+            request = RegistrationRequest.objects.create(
+                college=college,
+                publication_consent_at=timezone.now(),
+                publication_consent_version=PUBLICATION_CONSENT_VERSION,
+                **values,
+            )
+            tally.created += 1
+        elif request.status != RegistrationRequest.Status.PENDING:
             continue
-        request = RegistrationRequest.objects.create(
-            college=college,
-            publication_consent_at=timezone.now(),
-            publication_consent_version=PUBLICATION_CONSENT_VERSION,
-            **values,
-        )
-        request.duplicate_flags = find_duplicates(request)
-        request.save(update_fields=["duplicate_flags"])
-        tally.created += 1
+        # Recomputed on every run: the actors they are compared with may have changed.
+        flags = find_duplicates(request)
+        if flags != request.duplicate_flags:
+            request.duplicate_flags = flags
+            request.save(update_fields=["duplicate_flags"])
 
 
 def _draft_in_moderation(run: DemoRun, actor: ActorPage, member) -> None:

@@ -1,4 +1,4 @@
-"""Wagtail hooks of member spaces (issue 4), imported by `wagtail_hooks`.
+"""Wagtail hooks of member spaces, imported by `wagtail_hooks`.
 
 Wagtail's page and collection permissions confine a member to its actor page and its
 collection; these hooks close what they leave open: menus, choosers that list the whole
@@ -9,16 +9,20 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 from wagtail.admin.widgets.button import Button
 from wagtail.models import Page, TaskState
+
+from home.dashboard import EDITORS_DASHBOARD_HOOK, DashboardItem, EditorsDashboardPanel
 
 from . import admin_members
 from .admin_registration import RegistrationRequestViewSet
 from .models import ActorPage, MemberSpace
 from .permissions import (
     EDITOR_ONLY_FIELDS,
+    can_review_requests,
     is_editor,
     is_member,
     member_spaces_for,
@@ -26,7 +30,9 @@ from .permissions import (
 )
 from .permissions import restrict_pages_for_member as _restrict
 from .registration_selectors import pending_requests_count
-from .services import provision_member_space, publish_trusted_submission
+from .selectors import profile_completeness
+from .services.member_spaces import provision_member_space
+from .services.trusted import publish_trusted_submission
 
 # Admin areas a member never sees (the middleware refuses their URLs as well).
 HIDDEN_MENU_ITEMS = frozenset({"settings", "reports", "snippets", "workflows", "users", "groups"})
@@ -142,19 +148,35 @@ def team_button(page, user, next_url=None):
             )
 
 
+# Other apps add a section to each space of the members' dashboard (the agenda adds the
+# space's upcoming events): a function (*, actor, request) -> HTML string, "" for none.
+MEMBER_SPACE_SECTIONS_HOOK = "member_space_sections"
+
+# The add links of the members' dashboard, in French with their article.
+ADD_LABELS = {
+    "directory.projectpage": _("Ajouter un projet"),
+    "events.eventpage": _("Ajouter un événement"),
+    "resources.newspage": _("Ajouter une actualité"),
+    "resources.opportunitypage": _("Ajouter une offre"),
+}
+
+
 class MemberSpacePanel(Component):
-    """The admin home's "Votre espace" panel for members."""
+    """The admin home's "Votre espace" panel for members: how complete their page is and
+    what is missing, what they can add, what waits for the editors, and what other apps
+    add (their upcoming events)."""
 
     name = "member_space"
     order = 50
     template_name = "directory/registration/admin/member_space_panel.html"
 
-    def __init__(self, user):
+    def __init__(self, user, request=None):
         self.user = user
+        self.request = request
 
     def get_context_data(self, parent_context=None):
         spaces = []
-        for space in member_spaces_for(self.user):
+        for space in member_spaces_for(self.user).select_related("actor"):
             actor = space.actor
             subtree = Page.objects.descendant_of(actor, inclusive=True)
             waiting = (
@@ -172,10 +194,14 @@ class MemberSpacePanel(Component):
                 {
                     "space": space,
                     "actor": actor,
+                    "completeness": profile_completeness(actor=actor),
                     "edit_url": reverse("wagtailadmin_pages:edit", args=[actor.pk]),
                     "add_links": [
                         {
-                            "label": model._meta.verbose_name,
+                            "label": ADD_LABELS.get(
+                                model._meta.label_lower,
+                                _("Ajouter : %(kind)s") % {"kind": model._meta.verbose_name},
+                            ),
                             "url": reverse(
                                 "wagtailadmin_pages:add",
                                 args=[model._meta.app_label, model._meta.model_name, actor.pk],
@@ -191,26 +217,38 @@ class MemberSpacePanel(Component):
                         }
                         for state in waiting
                     ],
+                    "sections": [
+                        html
+                        for section in hooks.get_hooks(MEMBER_SPACE_SECTIONS_HOOK)
+                        if (html := section(actor=actor, request=self.request))
+                    ],
                 }
             )
         return {"spaces": spaces}
 
 
-class PendingRequestsPanel(Component):
-    name = "pending_registration_requests"
-    order = 60
-    template_name = "directory/registration/admin/pending_requests_panel.html"
-
-    def get_context_data(self, parent_context=None):
-        return {
-            "count": pending_requests_count(),
-            "url": reverse("registration_requests:index") + "?status=en_attente",
-        }
+@hooks.register(EDITORS_DASHBOARD_HOOK)
+def pending_registration_requests(*, request) -> list[DashboardItem]:
+    if not can_review_requests(request.user):
+        return []
+    count = pending_requests_count()
+    return [
+        DashboardItem(
+            label=ngettext(
+                "demande de référencement en attente",
+                "demandes de référencement en attente",
+                count,
+            ),
+            count=count,
+            url=reverse("registration_requests:index") + "?status=en_attente",
+            order=10,
+        )
+    ]
 
 
 @hooks.register("construct_homepage_panels")
 def add_member_panels(request, panels):
     if is_member(request.user):
-        panels.insert(0, MemberSpacePanel(request.user))
-    elif is_editor(request.user) and request.user.has_perm("directory.review_registrationrequest"):
-        panels.insert(0, PendingRequestsPanel())
+        panels.insert(0, MemberSpacePanel(request.user, request))
+    elif is_editor(request.user):
+        panels.insert(0, EditorsDashboardPanel(request))

@@ -1,14 +1,16 @@
-"""Refuse members what lies outside their space in the admin (issue 4), with a 403.
+"""Members reach only the admin views classified for them; everything else answers 403.
 
-Wagtail checks permissions on its views already, but answers a refusal with a redirect to
-the dashboard; and a few views show other people's data before any check (the move
-confirmation names the destination's draft title, the page chooser shows its parent's).
-For a member, every admin URL that names a page, an image or a document is checked here
-before Wagtail's view runs: pages must lie in the member's own subtree (the explorer and
-the admin API may also name the ancestors, which Wagtail sends back to the member's space),
-images and documents must be in a collection the member may change (or choose, in the
-choosers). Admin areas a member has no business in (reports, workflows, users...) answer
-403 as a whole: members get `lock` and admin access, which opens some reports."""
+The guard is default-deny: `MEMBER_VIEWS` maps each admin view a member may open, by its
+URL name, to the check its arguments must pass (pages in the member's own subtree, images
+and documents in a collection the member may use...). Any other admin view, including one
+that a Wagtail upgrade adds, answers the admin's French « Accès refusé » page before Wagtail's
+view runs. `MEMBER_DENIED` names the views (or whole URL namespaces) deliberately refused, so
+that a test can require every admin URL to be classified one way or the other.
+
+Wagtail's own permission policies still do the work inside each allowed view; the checks here
+add what Wagtail does not: a refusal instead of its redirect to the dashboard, and no view
+that shows someone else's draft title (the move confirmation names the destination's, the
+page chooser its parent's) before its own check."""
 
 from __future__ import annotations
 
@@ -26,44 +28,10 @@ from wagtail.permissions import policy_registry
 
 from .permissions import is_member, member_spaces_for
 
-# Below /admin/ (the prefix is read from the URLconf).
-FORBIDDEN_ADMIN_PREFIXES = (
-    "reports/",
-    "workflows/",
-    "snippets/",
-    "users/",
-    "groups/",
-    "settings/",
-    "sites/",
-    "locales/",
-    "redirects/",
-    "searchpicks/",
-    "registration_requests/",
-    "collections/",
-    # The editors' actor listing and its full export (private fields).
-    "actor_pages/",
-    "annuaire/acteurs/",
-    # The admin API's images and documents endpoints filter nothing by collection; the
-    # admin's own screens use the choosers instead.
-    "api/main/images/",
-    "api/main/documents/",
-)
-
 CHOSEN_MULTIPLE_MEDIA = frozenset(
     {"wagtailimages_chooser:chosen_multiple", "wagtaildocs_chooser:chosen_multiple"}
 )
 PAGE_KWARGS = ("page_id", "parent_page_id", "page_to_move_id", "destination_id")
-# Views that may name an ancestor of the member's actor page (Wagtail redirects them to the
-# member's explorable root, or lists only what the member may see).
-ANCESTOR_VIEWS = frozenset(
-    {
-        "wagtailadmin_explore",
-        "wagtailadmin_explore_results",
-        "wagtailadmin_api:pages:detail",
-    }
-)
-# Page views whose POST names a destination page.
-DESTINATION_VIEWS = frozenset({"wagtailadmin_pages:copy", "wagtailadmin_pages:move"})
 # image or document views -> (model, URL keyword, action the member needs on the instance)
 MEDIA_VIEWS: dict[str, tuple[str, str, str]] = {
     "wagtailimages:edit": ("image", "image_id", "change"),
@@ -177,68 +145,309 @@ def _media_bulk_allowed(user, kwargs: dict, ids: list[str]) -> bool | None:
     return all(policy.user_has_permission_for_instance(user, action, item) for item in items)
 
 
-def member_may_open(request: HttpRequest, view_name: str, kwargs: dict) -> bool:
-    """Whether a member may reach this admin view with these arguments."""
-    user = request.user
-    if view_name in MEDIA_VIEWS:
-        return _media_allowed(user, view_name, kwargs)
+def _own_pages(request: HttpRequest, kwargs: dict, *, ancestors: bool = False) -> bool:
+    """Every page the URL names lies in the member's subtree (or above it, for the views
+    that Wagtail sends back to the member's own space)."""
+    named = [kwargs[keyword] for keyword in (*PAGE_KWARGS, "pk") if keyword in kwargs]
+    if not named:
+        return True
+    scope = MemberSpaceScope(request.user)
+    return all(scope.allows(page_id, ancestors=ancestors) is not False for page_id in named)
 
-    scope = MemberSpaceScope(user)
-    ancestors = view_name in ANCESTOR_VIEWS
-    keywords: tuple[str, ...] = ()
-    if view_name.startswith(("wagtailadmin_pages:", "wagtailadmin_api:pages:")):
-        keywords = (*PAGE_KWARGS, "pk")  # e.g. the revision comparison names its page `pk`
-    elif view_name in ANCESTOR_VIEWS:
-        keywords = PAGE_KWARGS
-    for keyword in keywords:
-        if keyword in kwargs and scope.allows(kwargs[keyword], ancestors=ancestors) is False:
-            return False
-    if view_name == "wagtailadmin_api:pages:listing":
-        for parameter in ("child_of", "descendant_of"):
-            value = request.GET.get(parameter)
-            if value and scope.allows(value, ancestors=True) is False:
-                return False
 
-    if view_name in ("wagtailadmin_pages:add", "wagtailadmin_pages:preview_on_add"):
-        return _creatable_here(kwargs, kwargs.get("parent_page_id"))
-    if view_name in DESTINATION_VIEWS and request.method == "POST":
-        # The copy and move forms name their destination in the POST.
-        return scope.allows(request.POST.get("new_parent_page")) is True
-    if view_name == "wagtailadmin_choose_page_child":
-        # The chooser shows its parent's draft title: only public pages or the member's
-        # own; and as a copy or move destination, only the member's own subtree.
-        parent_id = kwargs.get("parent_page_id")
-        if request.GET.get("user_perms") in ("copy_to", "move_to"):
-            return scope.allows(parent_id, ancestors=True) is not False
-        return scope.allows(parent_id, ancestors=True) is not False or (
-            Page.objects.filter(pk=parent_id, live=True, has_unpublished_changes=False).exists()
-        )
-    if view_name == "wagtailadmin_choose_page_chosen_multiple":
-        # Its answer carries each page's draft title: the member's own pages, or public ones.
-        return all(
-            scope.allows(pk) is not False
-            or Page.objects.filter(pk=pk, live=True, has_unpublished_changes=False).exists()
-            for pk in request.GET.getlist("id")
-            if pk.isdigit()
-        )
-    if view_name in CHOSEN_MULTIPLE_MEDIA:
-        model = get_image_model() if view_name.startswith("wagtailimages") else get_document_model()
-        policy = policy_registry.get_by_type(model)
-        ids = [pk for pk in request.GET.getlist("id") if pk.isdigit()]
-        return all(
-            policy.user_has_permission_for_instance(user, "choose", item)
-            for item in model.objects.filter(pk__in=ids)
-        )
-    if view_name == "wagtail_bulk_action":
-        ids = request.GET.getlist("id")
-        media = _media_bulk_allowed(user, kwargs, ids)
-        if media is not None:
-            return media
-        if kwargs.get("app_label") == "wagtailcore":
-            if "all" in ids:
-                return scope.allows(request.GET.get("childOf")) is True
-            return scope.allows_all(ids)
+def _allow(request: HttpRequest, kwargs: dict) -> bool:
+    """Views that name no object; Wagtail's own permission checks are enough."""
     return True
+
+
+def _page_view(request: HttpRequest, kwargs: dict) -> bool:
+    return _own_pages(request, kwargs)
+
+
+def _page_or_ancestor_view(request: HttpRequest, kwargs: dict) -> bool:
+    return _own_pages(request, kwargs, ancestors=True)
+
+
+def _add_view(request: HttpRequest, kwargs: dict) -> bool:
+    return _own_pages(request, kwargs) and _creatable_here(kwargs, kwargs.get("parent_page_id"))
+
+
+def _destination_view(request: HttpRequest, kwargs: dict) -> bool:
+    """Copy and move: the page is the member's, and so is the destination a POST names."""
+    if not _own_pages(request, kwargs):
+        return False
+    if request.method != "POST":
+        return True
+    return MemberSpaceScope(request.user).allows(request.POST.get("new_parent_page")) is True
+
+
+def _api_pages_listing(request: HttpRequest, kwargs: dict) -> bool:
+    scope = MemberSpaceScope(request.user)
+    for parameter in ("child_of", "descendant_of"):
+        value = request.GET.get(parameter)
+        if value and scope.allows(value, ancestors=True) is False:
+            return False
+    return True
+
+
+def _public_or_own(scope: MemberSpaceScope, page_id: object) -> bool:
+    return scope.allows(page_id, ancestors=True) is not False or (
+        Page.objects.filter(pk=page_id, live=True, has_unpublished_changes=False).exists()
+    )
+
+
+def _choose_page_child(request: HttpRequest, kwargs: dict) -> bool:
+    """The chooser shows its parent's draft title: only public pages or the member's own;
+    and as a copy or move destination, only the member's own subtree."""
+    scope = MemberSpaceScope(request.user)
+    parent_id = kwargs.get("parent_page_id")
+    if request.GET.get("user_perms") in ("copy_to", "move_to"):
+        return scope.allows(parent_id, ancestors=True) is not False
+    return _public_or_own(scope, parent_id)
+
+
+def _choose_pages_chosen(request: HttpRequest, kwargs: dict) -> bool:
+    """Its answer carries each page's draft title: the member's own pages, or public ones."""
+    scope = MemberSpaceScope(request.user)
+    return all(_public_or_own(scope, pk) for pk in request.GET.getlist("id") if pk.isdigit())
+
+
+def _media_view(request: HttpRequest, kwargs: dict) -> bool:
+    return _media_allowed(request.user, request.resolver_match.view_name, kwargs)
+
+
+def _media_chosen_multiple(request: HttpRequest, kwargs: dict) -> bool:
+    view_name = request.resolver_match.view_name
+    model = get_image_model() if view_name.startswith("wagtailimages") else get_document_model()
+    policy = policy_registry.get_by_type(model)
+    ids = [pk for pk in request.GET.getlist("id") if pk.isdigit()]
+    return all(
+        policy.user_has_permission_for_instance(request.user, "choose", item)
+        for item in model.objects.filter(pk__in=ids)
+    )
+
+
+def _bulk_action(request: HttpRequest, kwargs: dict) -> bool:
+    ids = request.GET.getlist("id")
+    media = _media_bulk_allowed(request.user, kwargs, ids)
+    if media is not None:
+        return media
+    if kwargs.get("app_label") != "wagtailcore":
+        return False
+    scope = MemberSpaceScope(request.user)
+    if "all" in ids:
+        return scope.allows(request.GET.get("childOf")) is True
+    return scope.allows_all(ids)
+
+
+def _editing_session(request: HttpRequest, kwargs: dict) -> bool:
+    """The editors' presence pings, kept by the page editor: only on the member's own pages."""
+    try:
+        model = apps.get_model(kwargs.get("app_label", ""), kwargs.get("model_name", ""))
+    except (LookupError, ValueError):
+        return False
+    if not issubclass(model, Page):
+        return False
+    return MemberSpaceScope(request.user).allows(kwargs.get("object_id")) is not False
+
+
+def _media_names(prefix: str, names: Iterable[str]) -> dict[str, Callable]:
+    return {f"{prefix}:{name}": _allow for name in names}
+
+
+# Every admin view a member may open, and what its arguments must pass.
+MEMBER_VIEWS: dict[str, Callable[[HttpRequest, dict], bool]] = {
+    # Session, account and the admin's own assets.
+    **dict.fromkeys(
+        (
+            "wagtailadmin_home",
+            "wagtailadmin_login",
+            "wagtailadmin_logout",
+            "wagtailadmin_account",
+            # Two-factor authentication: the views act on the signed-in account only.
+            "twofactor:manage",
+            "twofactor:verify",
+            "twofactor:enrol",
+            "twofactor:regenerate_codes",
+            "twofactor:disable",
+            "wagtailadmin_password_reset",
+            "wagtailadmin_password_reset_done",
+            "wagtailadmin_password_reset_confirm",
+            "wagtailadmin_password_reset_complete",
+            "wagtailadmin_javascript_catalog",
+            "wagtailadmin_sprite",
+            "wagtailadmin_dismissibles",
+            "wagtailadmin_tag_autocomplete",
+            "wagtailadmin_tag_model_autocomplete",
+            "wagtailadmin_block_preview",
+            # Link and embed choosers of the rich text editor: no stored object.
+            "wagtailadmin_choose_page_anchor_link",
+            "wagtailadmin_choose_page_email_link",
+            "wagtailadmin_choose_page_external_link",
+            "wagtailadmin_choose_page_phone_link",
+            "wagtailembeds:chooser",
+            "wagtailembeds:chooser_upload",
+            # The member's team: the views find the space among the member's own (404 else).
+            "member_space_team",
+            "member_space_remove",
+        ),
+        _allow,
+    ),
+    # Pages: the explorer and page search list only what Wagtail lets the member explore.
+    "wagtailadmin_explore_root": _allow,
+    "wagtailadmin_explore": _page_or_ancestor_view,
+    "wagtailadmin_explore_results": _page_or_ancestor_view,
+    "wagtailadmin_pages:search": _allow,
+    "wagtailadmin_pages:search_results": _allow,
+    "wagtailadmin_choose_page": _allow,
+    "wagtailadmin_choose_page_search": _allow,
+    "wagtailadmin_choose_page_child": _choose_page_child,
+    "wagtailadmin_choose_page_chosen_multiple": _choose_pages_chosen,
+    "wagtailadmin_pages:add": _add_view,
+    "wagtailadmin_pages:preview_on_add": _add_view,
+    "wagtailadmin_pages:copy": _destination_view,
+    "wagtailadmin_pages:move": _destination_view,
+    **dict.fromkeys(
+        (
+            f"wagtailadmin_pages:{name}"
+            for name in (
+                "add_subpage",
+                "edit",
+                "preview_on_edit",
+                "view_draft",
+                "delete",
+                "unpublish",
+                "lock",
+                "unlock",
+                "usage",
+                "history",
+                "history_results",
+                "revisions_index",
+                "revisions_view",
+                "revisions_compare",
+                "revisions_revert",
+                "revisions_unschedule",
+                "workflow_history",
+                "workflow_history_detail",
+                "workflow_action",
+                "collect_workflow_action_data",
+                "confirm_workflow_cancellation",
+                "workflow_preview",
+                "move_confirm",
+                "set_page_position",
+                "convert_alias",
+            )
+        ),
+        _page_view,
+    ),
+    "wagtailadmin_api:pages:listing": _api_pages_listing,
+    "wagtailadmin_api:pages:detail": _page_or_ancestor_view,
+    "wagtailadmin_api:pages:find": _allow,  # redirects to the detail view, checked above
+    "wagtailadmin_api:pages:action": _page_view,
+    "wagtailadmin_editing_sessions:ping": _editing_session,
+    "wagtailadmin_editing_sessions:release": _allow,
+    "wagtail_bulk_action": _bulk_action,
+    # Images and documents: lists and choosers show what the collection policy allows;
+    # a view naming one item checks the member's permission on it.
+    **_media_names(
+        "wagtailimages",
+        (
+            "index",
+            "index_results",
+            "add",
+            "add_multiple",
+            "create_multiple_from_uploaded_image",
+            "delete_upload_multiple",
+        ),
+    ),
+    **_media_names("wagtailimages_chooser", ("choose", "choose_results", "create")),
+    **_media_names(
+        "wagtaildocs",
+        (
+            "index",
+            "index_results",
+            "add",
+            "add_multiple",
+            "create_multiple_from_uploaded_document",
+            "delete_upload_multiple",
+        ),
+    ),
+    **_media_names("wagtaildocs_chooser", ("choose", "choose_results", "create")),
+    **dict.fromkeys(MEDIA_VIEWS, _media_view),
+    **dict.fromkeys(CHOSEN_MULTIPLE_MEDIA, _media_chosen_multiple),
+    # The widgets' snippet generator of the member's own actor page (opendata).
+    "opendata_actor_widgets": _page_view,
+    # Confirming a registration (events, POST only): the view finds the registration among
+    # the events of the member's own space (404 else).
+    "inscriptions:confirm": _allow,
+}
+
+# Admin views deliberately refused to members: whole namespaces (ending with ":") or names.
+# Refused anyway by default; listed so that every admin URL is classified.
+MEMBER_DENIED: frozenset[str] = frozenset(
+    {
+        # Editors' areas.
+        "wagtailadmin_reports:",
+        "wagtailadmin_workflows:",
+        "wagtailadmin_collections:",
+        "wagtailusers_users:",
+        "wagtailusers_groups:",
+        "wagtailsites:",
+        "wagtailsettings:",
+        "wagtailredirects:",
+        "wagtailsearchpromotions:",
+        "wagtailforms:",
+        "wagtailsnippets:",
+        "wagtailsnippets_",
+        "wagtailsnippetchoosers_",
+        "registration_requests:",
+        "inscriptions:",
+        # The newsletter's subscribers and their alerts (editors only).
+        "abonnes:",
+        "alertes_lettre:",
+        "actor_pages:",
+        "call_pages:",
+        "directory_admin_actors_csv",
+        # The accompaniments and their requests (observatory): editors only.
+        "accompaniments:",
+        "accompaniment_requests:",
+        "search_popular_queries",
+        "search_popular_queries_results",
+        # The newsletter's letters: templates, test sends, sending and its progress.
+        "newsletter_letters:",
+        # The spreadsheet import of an existing base (opendata): editors only.
+        "opendata_import:",
+        # The admin API's image and document endpoints filter nothing by collection; the
+        # member's screens use the choosers instead.
+        "wagtailadmin_api:images:",
+        "wagtailadmin_api:documents:",
+        # Lists every page of a type, and the privacy of pages is the editors' choice.
+        "wagtailadmin_pages:type_use",
+        "wagtailadmin_pages:type_use_results",
+        "wagtailadmin_pages:set_privacy",
+        "wagtailadmin_pages:choose_parent",
+        # Wagtail's error test view and its catch-all 404 (unnamed).
+        "wagtailadmin_error_test",
+        "",
+    }
+)
+
+
+def classify(view_name: str) -> str | None:
+    """'allowed', 'denied', or None when nobody decided what a member may do there."""
+    if view_name in MEMBER_VIEWS:
+        return "allowed"
+    if view_name in MEMBER_DENIED or any(
+        entry and view_name.startswith(entry) and entry[-1] in ":_" for entry in MEMBER_DENIED
+    ):
+        return "denied"
+    return None
+
+
+def member_may_open(request: HttpRequest, view_name: str, kwargs: dict) -> bool:
+    """Whether a member may reach this admin view with these arguments (default: no)."""
+    check = MEMBER_VIEWS.get(view_name)
+    return check is not None and check(request, kwargs)
 
 
 class MemberAdminGuardMiddleware:
@@ -246,14 +455,6 @@ class MemberAdminGuardMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        admin_root = reverse("wagtailadmin_home")
-        rest = request.path[len(admin_root) :]
-        if (
-            request.path.startswith(admin_root)
-            and rest.startswith(FORBIDDEN_ADMIN_PREFIXES)
-            and _is_admin_member(request)
-        ):
-            return permission_denied(request)
         return self.get_response(request)
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):

@@ -46,12 +46,15 @@ def member_spaces_for(user) -> QuerySet[MemberSpace]:
 
 
 def is_member(user) -> bool:
-    """A member of some actor's space who is not an editor: the one the guards restrict."""
-    return (
-        bool(user and user.is_authenticated)
-        and not is_editor(user)
-        and member_spaces_for(user).exists()
-    )
+    """A member of some actor's space who is not an editor: the one the guards restrict.
+
+    Remembered on the user object (as Django remembers its permissions there): the guard,
+    the menu and the dashboard each ask during one request."""
+    if not (user and user.is_authenticated):
+        return False
+    if not hasattr(user, "_is_member_cache"):
+        user._is_member_cache = not is_editor(user) and member_spaces_for(user).exists()
+    return user._is_member_cache
 
 
 def own_subtree_filter(user) -> Q:

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import re
-import time
 import unicodedata
 
 from django import forms
-from django.conf import settings
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from home.antispam import AntiSpamMixin
+
+from .forms import french_sort_key
 from .models import (
     ActorPage,
     College,
@@ -34,9 +34,6 @@ NEWSLETTER_CONSENT_TEXT = _(
     "Je souhaite recevoir la lettre d'information du réseau à l'adresse de la personne contact "
     "(désinscription possible à tout moment)."
 )
-
-TIMING_SALT = "directory.registration.started"
-HONEYPOT_FIELD = "site_web_2"
 
 
 # --- Identifiers ----------------------------------------------------------------------------
@@ -102,69 +99,6 @@ def validate_no_emoji(value: str) -> None:
 
 
 NAME_VALIDATORS = [validate_plain_text, validate_no_emoji]
-
-
-# --- Anti-spam ------------------------------------------------------------------------------
-
-
-def started_token(at: float | None = None) -> str:
-    """A signed timestamp put in the form when it is shown."""
-    return signing.dumps({"t": time.time() if at is None else at}, salt=TIMING_SALT)
-
-
-def seconds_since(token: str) -> float | None:
-    """Seconds since the form was shown, or None for a missing, forged or expired token."""
-    try:
-        data = signing.loads(
-            token, salt=TIMING_SALT, max_age=settings.REGISTRATION_FORM_MAX_AGE_SECONDS
-        )
-        return time.time() - float(data["t"])
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
-        return None
-
-
-TOO_FAST_MESSAGE = _(
-    "Le formulaire a été envoyé trop vite ou a expiré. Vérifiez vos réponses puis envoyez-le "
-    "de nouveau."
-)
-
-
-class AntiSpamMixin:
-    """The public forms' anti-spam: a field people never see (bots fill it) and a signed
-    timestamp of when the form was shown (`includes/anti_spam_fields.html` renders both).
-    The view judges them, as it must store nothing and say little: `is_spam()` (drop the
-    submission), `check_fill_time()` (a person sees a message), and `restart_timer()` when
-    the form is shown again with its errors."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields[HONEYPOT_FIELD] = forms.CharField(
-            label=_("Ne remplissez pas ce champ"),
-            required=False,
-            widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-        )
-        self.fields["started"] = forms.CharField(widget=forms.HiddenInput, required=False)
-        if not self.is_bound:
-            self.initial["started"] = started_token()
-
-    def is_spam(self) -> bool:
-        return bool(self.data.get(HONEYPOT_FIELD, "").strip())
-
-    def filled_too_fast(self) -> bool:
-        elapsed = seconds_since(self.data.get("started", ""))
-        return elapsed is None or elapsed < settings.REGISTRATION_MIN_FILL_SECONDS
-
-    def check_fill_time(self) -> None:
-        """Sent faster than a person could, or expired: invalid, and saying so (with any
-        other mistake, so the person corrects everything at once)."""
-        if self.filled_too_fast():
-            self.is_valid()
-            self.add_error(None, TOO_FAST_MESSAGE)
-
-    def restart_timer(self) -> None:
-        """A fresh timing token: the person has already spent time on the form."""
-        self.data = self.data.copy()
-        self.data["started"] = started_token()
 
 
 # --- The public form ------------------------------------------------------------------------
@@ -293,7 +227,7 @@ class RegistrationForm(AntiSpamMixin, forms.ModelForm):
         # Country names come from django-countries, not the database: sort them here.
         self.fields["countries"].choices = sorted(
             ((country.pk, country.name) for country in Country.objects.all()),
-            key=lambda choice: unicodedata.normalize("NFKD", choice[1]).casefold(),
+            key=lambda choice: french_sort_key(choice[1]),
         )
         self.fields["postcode"].validators.append(postcode_validator)
         self.fields["siret"].validators.append(validate_siret)
@@ -330,7 +264,7 @@ class RegistrationForm(AntiSpamMixin, forms.ModelForm):
             bound = self[name]
             described = []
             if field.help_text:
-                described.append(f"{bound.auto_id}_aide")
+                described.append(f"{bound.auto_id}_helptext")
             if bound.errors:
                 described.append(f"{bound.auto_id}_erreur")
                 field.widget.attrs["aria-invalid"] = "true"

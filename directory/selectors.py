@@ -5,26 +5,25 @@ tables, never from page objects, so their query count and cost stay flat as acto
 
 from __future__ import annotations
 
-import csv
 import functools
 import gzip
-import hashlib
-import io
-import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import orjson
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
-from django.db.models import Count, Max, Model, Q, QuerySet
+from django.db.models import Count, Max, Model, Q, QuerySet, TextField
+from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries as country_names
 from wagtail.models import Page
 
+from home.exports import SPREADSHEET, CsvDialect, choice_label, csv_text
+from home.facets import ActiveFilter, Facet, FacetOption, active_filters, labelled_by_label, options
+
+from . import caches
 from .models import (
     ActorPage,
     College,
@@ -42,27 +41,6 @@ from .models import (
 if TYPE_CHECKING:
     from .filters import DirectoryFilters
 
-GENERATION_KEY = "directory:generation"
-
-
-# --- Cache generation -------------------------------------------------------------------
-
-
-def directory_generation() -> int:
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        value = cache.get(GENERATION_KEY, 1)
-    return int(value)
-
-
-def bump_directory_generation() -> None:
-    """Make every cached export and taxonomy list stale (publishing, taxonomy edits)."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, 2, timeout=None)
-
 
 def last_publication_marker() -> str:
     """When a directory page was last published: part of the exports' cache key, so a
@@ -79,40 +57,37 @@ def last_publication_marker() -> str:
 
 def taxonomy_choices() -> dict[str, list[tuple[str, str]]]:
     """The valid values of each filter with their labels, cached until a taxonomy changes."""
-    key = f"directory:choices:{directory_generation()}"
-    choices = cache.get(key)
-    if choices is None:
-        choices = {
-            "odd": [
-                (str(number), f"{number}. {name}")
-                for number, name in SustainableDevelopmentGoal.objects.values_list("number", "name")
-            ],
-            "theme": list(Theme.objects.values_list("slug", "name")),
-            "college": list(College.objects.values_list("slug", "name")),
-            "departement": [
-                (code, f"{name} ({code})" if in_region else name)
-                for code, name, in_region in Departement.objects.values_list(
-                    "code", "name", "in_region"
-                )
-            ],
-            "region": list(WorldRegion.objects.values_list("slug", "name")),
-            # id -> short value, to read the many-to-many tables without joins.
-            "theme_slug_by_id": dict(Theme.objects.values_list("pk", "slug")),
-            "sdg_number_by_id": dict(
-                SustainableDevelopmentGoal.objects.values_list("pk", "number")
-            ),
-            "country_code_by_id": {
-                pk: str(code) for pk, code in Country.objects.values_list("pk", "code")
-            },
-            "sdg_colours": {
-                str(number): (colour, text_colour)
-                for number, colour, text_colour in SustainableDevelopmentGoal.objects.values_list(
-                    "number", "colour", "text_colour"
-                )
-            },
-        }
-        cache.set(key, choices, settings.DIRECTORY_EXPORT_CACHE_SECONDS)
-    return choices
+    return caches.TAXONOMY_CHOICES.get_or_build(build=_taxonomy_choices)
+
+
+def _taxonomy_choices() -> dict[str, list[tuple[str, str]]]:
+    return {
+        "odd": [
+            (str(number), f"{number}. {name}")
+            for number, name in SustainableDevelopmentGoal.objects.values_list("number", "name")
+        ],
+        "theme": list(Theme.objects.values_list("slug", "name")),
+        "college": list(College.objects.values_list("slug", "name")),
+        "departement": [
+            (code, f"{name} ({code})" if in_region else name)
+            for code, name, in_region in Departement.objects.values_list(
+                "code", "name", "in_region"
+            )
+        ],
+        "region": list(WorldRegion.objects.values_list("slug", "name")),
+        # id -> short value, to read the many-to-many tables without joins.
+        "theme_slug_by_id": dict(Theme.objects.values_list("pk", "slug")),
+        "sdg_number_by_id": dict(SustainableDevelopmentGoal.objects.values_list("pk", "number")),
+        "country_code_by_id": {
+            pk: str(code) for pk, code in Country.objects.values_list("pk", "code")
+        },
+        "sdg_colours": {
+            str(number): (colour, text_colour)
+            for number, colour, text_colour in SustainableDevelopmentGoal.objects.values_list(
+                "number", "colour", "text_colour"
+            )
+        },
+    }
 
 
 def country_name(code: str) -> str:
@@ -134,35 +109,6 @@ def country_centroid(code: str) -> tuple[float, float] | None:
 
 
 # --- Filtering --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Facet:
-    """How one filter applies to a page model: through a foreign key path (`path`) or a
-    many-to-many table (`through`, its page column `owner`, the value `path` in it)."""
-
-    path: str
-    through: type[Model] | None = None
-    owner: str = ""
-
-    def condition(self, values: Iterable[str]) -> Q:
-        values = list(values)
-        if self.through is None:
-            return Q(**{f"{self.path}__in": values})
-        owners = self.through.objects.filter(**{f"{self.path}__in": values}).values(self.owner)
-        return Q(pk__in=owners)
-
-    def counts(self, queryset: QuerySet) -> dict[str, int]:
-        if self.through is None:
-            rows = queryset.order_by().values_list(self.path).annotate(n=Count("pk", distinct=True))
-        else:
-            rows = (
-                self.through.objects.filter(**{f"{self.owner}__in": queryset.values("pk")})
-                .order_by()
-                .values_list(self.path)
-                .annotate(n=Count(self.owner, distinct=True))
-            )
-        return {str(value): n for value, n in rows if value is not None}
 
 
 ACTOR_FACETS: dict[str, Facet] = {
@@ -238,14 +184,6 @@ def filtered_projects(*, directory: DirectoryPage, filters: DirectoryFilters) ->
     )
 
 
-@dataclass
-class FacetOption:
-    value: str
-    label: str
-    count: int
-    selected: bool
-
-
 def facet_options(
     base: QuerySet,
     filters: DirectoryFilters,
@@ -256,33 +194,19 @@ def facet_options(
     """For each filter, its options with the number of results each would give combined
     with the other active filters (one query per filter)."""
     choices = taxonomy_choices()
-    options: dict[str, list[FacetOption]] = {}
+    result: dict[str, list[FacetOption]] = {}
     for name in FACET_NAMES:
         queryset = apply_filters(base, filters, facets=facets, projects=projects, skip=name)
         counts = facets[name].counts(queryset)
-        selected = set(getattr(filters, name))
+        selected = getattr(filters, name)
         if name == "pays":
-            labelled = sorted(
-                ((code, country_name(code)) for code in counts.keys() | selected),
-                key=lambda pair: pair[1],
-            )
+            labelled = labelled_by_label(counts.keys() | set(selected), country_name)
         else:
             labelled = choices[name]
-        options[name] = [
-            FacetOption(value, label, counts.get(value, 0), value in selected)
-            for value, label in labelled
-            # Countries and regions nobody works in are left out, unless chosen.
-            if name not in ("pays", "region") or counts.get(value) or value in selected
-        ]
-    return options
-
-
-def _cache_key(kind: str, *, scope: str, filters: DirectoryFilters) -> str:
-    """Filters, directory generation and last publication: what a cached read depends on.
-    `scope`: the directory page's id, or for the exports the host and path they are served
-    at (so a hit needs no page lookup)."""
-    digest = hashlib.sha256(f"{scope}|{filters.cache_key()}".encode()).hexdigest()[:32]
-    return f"directory:{kind}:{directory_generation()}:{last_publication_marker()}:{digest}"
+        # Countries and regions nobody works in are left out, unless chosen.
+        keep_empty = name not in ("pays", "region")
+        result[name] = options(labelled, selected=selected, counts=counts, keep_empty=keep_empty)
+    return result
 
 
 def cached_facet_options(
@@ -290,48 +214,45 @@ def cached_facet_options(
 ) -> dict[str, list[FacetOption]]:
     """`facet_options`, cached like the exports: the option counts are the list's most
     expensive queries and change only when something is published."""
-    key = _cache_key(
-        "facets:projects" if projects else "facets:actors",
-        scope=str(directory.pk),
-        filters=filters,
+    facets = PROJECT_FACETS if projects else ACTOR_FACETS
+    return caches.FACETS.get_or_build(
+        "projects" if projects else "actors",
+        directory.pk,
+        last_publication_marker(),
+        filters.cache_key(),
+        build=lambda: facet_options(base, filters, facets=facets, projects=projects),
     )
-    options = cache.get(key)
-    if options is None:
-        facets = PROJECT_FACETS if projects else ACTOR_FACETS
-        options = facet_options(base, filters, facets=facets, projects=projects)
-        cache.set(key, options, settings.DIRECTORY_EXPORT_CACHE_SECONDS)
-    return options
 
 
-def active_filter_labels(filters: DirectoryFilters) -> list[dict[str, str]]:
+def active_filter_labels(filters: DirectoryFilters) -> list[ActiveFilter]:
     """Each active filter value with its label and the query string without it."""
     choices = taxonomy_choices()
     labels = {name: dict(choices[name]) for name in FACET_NAMES if name != "pays"}
-    titles = {
-        "q": _("Recherche"),
-        "odd": _("ODD"),
-        "theme": _("Thématique"),
-        "college": _("Collège"),
-        "departement": _("Département"),
-        "pays": _("Pays"),
-        "region": _("Région du monde"),
-    }
-    active = []
-    for name, value in filters.items():
+
+    def label_of(name: str, value: str) -> str:
         if name == "q":
-            label = f"« {value} »"
-        elif name == "pays":
-            label = country_name(value)
-        else:
-            label = labels[name].get(value, value)
-        active.append(
-            {
-                "name": str(titles[name]),
-                "label": label,
-                "remove_querystring": filters.querystring(without=(name, value)),
-            }
-        )
-    return active
+            return f"« {value} »"
+        if name == "pays":
+            return country_name(value)
+        return labels[name].get(value, value)
+
+    return active_filters(
+        filters.items(),
+        titles=ACTIVE_FILTER_TITLES,
+        label_of=label_of,
+        querystring_without=lambda pair: filters.querystring(without=pair),
+    )
+
+
+ACTIVE_FILTER_TITLES = {
+    "q": _("Recherche"),
+    "odd": _("ODD"),
+    "theme": _("Thématique"),
+    "college": _("Collège"),
+    "departement": _("Département"),
+    "pays": _("Pays"),
+    "region": _("Région du monde"),
+}
 
 
 # --- List ---------------------------------------------------------------------------------
@@ -356,7 +277,23 @@ def project_cards(queryset: QuerySet[ProjectPage]) -> QuerySet[ProjectPage]:
     )
 
 
-# --- GeoJSON ------------------------------------------------------------------------------
+# --- GeoJSON and the map's feed -----------------------------------------------------------
+
+# Coordinates keep 5 decimals in the GeoJSON (about a metre) and 4 in the map's feed (about
+# ten metres: enough to draw a marker, and shorter to send).
+GEOJSON_DECIMALS = 5
+MAP_FEED_DECIMALS = 4
+
+
+def _rounder(decimals: int) -> Callable[[float], float]:
+    """`round(value, decimals)` for coordinates, about three times faster (the integer
+    division by an exact power of ten gives the float nearest the rounded decimal)."""
+    scale = 10.0**decimals
+    return lambda value: round(value * scale) / scale
+
+
+_geojson_round = _rounder(GEOJSON_DECIMALS)
+_feed_round = _rounder(MAP_FEED_DECIMALS)
 
 
 def _m2m_values(through: type[Model], owner: str, path: str, owners: QuerySet) -> dict:
@@ -371,7 +308,7 @@ def _m2m_values(through: type[Model], owner: str, path: str, owners: QuerySet) -
     return grouped
 
 
-def map_feature_text(
+def map_properties(
     *,
     college: str,
     city: str,
@@ -379,106 +316,242 @@ def map_feature_text(
     themes: Iterable[str],
     sdgs: Iterable[int],
     countries: Iterable[str],
-    latitude: float | None,
-    longitude: float | None,
-) -> str:
-    """`ActorPage.map_feature`: the end of the actor's GeoJSON Feature, after the id, name
-    and URL of its properties (which `actors_geojson` writes from the page's row); empty
-    for an actor without a place."""
-    if latitude is None or longitude is None:
-        return ""
-    properties = orjson.dumps(
-        {
-            "college": college or "",
-            "city": city or "",
-            "dep": departement or "",
-            "themes": sorted(themes),
-            "sdgs": sorted(sdgs),
-            "countries": sorted(countries),
-        }
-    ).decode()
-    # RFC 7946: longitude first; 5 decimals is about a metre.
-    return (
-        f'{properties[1:]},"geometry":{{"type":"Point",'
-        f'"coordinates":[{round(longitude, 5)!r},{round(latitude, 5)!r}]}}}}'
-    )
-
-
-def refresh_map_features(actors: QuerySet[ActorPage] | None = None) -> int:
-    """Recompute `map_feature` of these actors (all by default) from the database, in a
-    constant number of queries: after a taxonomy changes, or rows written in bulk."""
-    actors = ActorPage.objects.all() if actors is None else actors
-    m2m = {
-        name: _m2m_values(through, "actorpage_id", path, actors)
-        for name, through, path in (
-            ("themes", ActorPage.themes.through, "theme__slug"),
-            ("sdgs", ActorPage.sdgs.through, "sustainabledevelopmentgoal__number"),
-            ("countries", ActorPage.countries.through, "country__code"),
-        )
+) -> dict[str, Any]:
+    """An actor's short map properties (`ActorPage.map_properties`), in the documented
+    order of actors.geojson after its id, name and URL."""
+    return {
+        "college": college or "",
+        "city": city or "",
+        "dep": departement or "",
+        "themes": sorted(themes),
+        "sdgs": sorted(sdgs),
+        "countries": sorted(countries),
     }
-    rows = actors.order_by().values_list(
-        "pk", "college__slug", "city", "departement__code", "latitude", "longitude"
-    )
-    updated = [
-        ActorPage(
-            pk=pk,
-            map_feature=map_feature_text(
-                college=college,
-                city=city,
-                departement=departement,
-                themes=m2m["themes"].get(pk, ()),
-                sdgs=m2m["sdgs"].get(pk, ()),
-                countries=[str(code) for code in m2m["countries"].get(pk, ())],
-                latitude=latitude,
-                longitude=longitude,
-            ),
+
+
+def computed_map_properties(actors: QuerySet[ActorPage]) -> dict[int, dict[str, Any]]:
+    """`map_properties` of these actors, computed from the database in a constant number of
+    queries (one for the actors, one per many-to-many table and per taxonomy: ids turned
+    into slugs, numbers and codes without joins). The taxonomies are read from the
+    database, not the cache: a taxonomy's own save calls this before the cache is bumped."""
+    grouped: dict[str, dict[int, list]] = {}
+    for name, through, column, value_by_id in (
+        (
+            "themes",
+            ActorPage.themes.through,
+            "theme_id",
+            dict(Theme.objects.values_list("pk", "slug")),
+        ),
+        (
+            "sdgs",
+            ActorPage.sdgs.through,
+            "sustainabledevelopmentgoal_id",
+            dict(SustainableDevelopmentGoal.objects.values_list("pk", "number")),
+        ),
+        (
+            "countries",
+            ActorPage.countries.through,
+            "country_id",
+            {pk: str(code) for pk, code in Country.objects.values_list("pk", "code")},
+        ),
+    ):
+        values: dict[int, list] = defaultdict(list)
+        rows = through.objects.filter(actorpage_id__in=actors.values("pk")).values_list(
+            "actorpage_id", column
         )
-        for pk, college, city, departement, latitude, longitude in rows
-    ]
-    ActorPage.objects.bulk_update(updated, ["map_feature"], batch_size=1000)
-    return len(updated)
+        for actor_id, value_id in rows:
+            if value_id in value_by_id:
+                values[actor_id].append(value_by_id[value_id])
+        grouped[name] = values
+    rows = actors.order_by().values_list("pk", "college__slug", "city", "departement__code")
+    return {
+        pk: map_properties(
+            college=college,
+            city=city,
+            departement=departement,
+            themes=grouped["themes"].get(pk, ()),
+            sdgs=grouped["sdgs"].get(pk, ()),
+            countries=grouped["countries"].get(pk, ()),
+        )
+        for pk, college, city, departement in rows
+    }
 
 
-# The opening of the FeatureCollection and of each Feature, written once.
-_COLLECTION_START = '{"type":"FeatureCollection","features":['
-_COLLECTION_END = "]}"
-_quote = json.encoder.encode_basestring  # a JSON string literal (C), UTF-8 left as is
-
-
-def actors_geojson(*, directory: DirectoryPage, filters: DirectoryFilters) -> bytes:
-    """The filtered actors that have a place, as an RFC 7946 FeatureCollection (bytes).
-
-    One query: the page's id, title and slug and the precomputed end of each Feature
-    (`ActorPage.map_feature`: short properties and geometry), joined as text. Properties are
-    short on purpose (slugs, numbers and codes; the taxonomies' names are on the page and in
-    its legend): the actor page holds the details. Ordered by latitude, which gzip
-    compresses better than alphabetical order (neighbours share digits and towns)."""
-    actors = filtered_actors(directory=directory, filters=filters)
+def _placed_actor_rows(actors: QuerySet[ActorPage], *fields: str) -> list[tuple]:
+    """(latitude, pk, longitude, *fields, map properties) of the actors that have a place,
+    ordered by latitude (gzip compresses neighbours, which share digits and towns, better
+    than alphabetical order). The stored properties are read as text and parsed by orjson
+    (faster than the database driver's JSON); rows written in bulk without them get them
+    computed here, in memory: a read never writes."""
     rows = list(
         actors.filter(latitude__isnull=False, longitude__isnull=False)
         .order_by()
-        .values_list("latitude", "pk", "title", "slug", "map_feature")
+        .values_list(
+            "latitude",
+            "pk",
+            "longitude",
+            *fields,
+            Cast("map_properties", output_field=TextField()),
+        )
     )
     # Sorted here rather than by the database: sorting these wide rows there costs more.
-    rows.sort()
-    missing = [row[1] for row in rows if not row[4]]
-    if missing:  # rows written in bulk, outside `save()`: computed once, then stored
-        refresh_map_features(ActorPage.objects.filter(pk__in=missing))
-        stored = dict(ActorPage.objects.filter(pk__in=missing).values_list("pk", "map_feature"))
-        rows = [(*row[:4], stored.get(row[1]) or row[4]) for row in rows]
+    rows.sort(key=lambda row: (row[0], row[1]))
+    missing = [row[1] for row in rows if not row[-1] or row[-1] == "null"]
+    computed = computed_map_properties(ActorPage.objects.filter(pk__in=missing)) if missing else {}
+    return [
+        (*row[:-1], computed[row[1]] if row[1] in computed else orjson.loads(row[-1]))
+        for row in rows
+    ]
+
+
+# (property, description): the documented properties of each Feature of actors.geojson,
+# in their order.
+ACTOR_GEOJSON_PROPERTIES: list[tuple[str, str]] = [
+    ("id", "Identifiant de la fiche"),
+    ("name", "Nom de la structure"),
+    ("url", "Adresse de la fiche sur le portail"),
+    ("college", "Collège du réseau (identifiant court)"),
+    ("city", "Commune"),
+    ("dep", "Code INSEE du département (HR : hors région)"),
+    ("themes", "Thématiques (identifiants courts)"),
+    ("sdgs", "Numéros des ODD"),
+    ("countries", "Pays d'intervention (codes ISO 3166-1)"),
+]
+# The stored part of them (`ActorPage.map_properties`), in the documented order: PostgreSQL's
+# jsonb gives keys back in an order of its own.
+STORED_GEOJSON_PROPERTIES = tuple(name for name, _description in ACTOR_GEOJSON_PROPERTIES[3:])
+# The fields of the map's light feed (`actors_map_feed`).
+MAP_FEED_FIELDS = ("id", "lng", "lat", "name", "odd", "college")
+
+
+def actors_geojson(*, directory: DirectoryPage, filters: DirectoryFilters) -> bytes:
+    """The filtered actors that have a place, as an RFC 7946 FeatureCollection (bytes):
+    Python dicts serialised by orjson, from one query on the actors (their stored map
+    properties included).
+
+    Properties are short on purpose (slugs, numbers and codes; the taxonomies' names are on
+    the page and in its legend): the actor page holds the details."""
+    actors = filtered_actors(directory=directory, filters=filters)
     base_url = directory.url or "/"
-    features = ",".join(
-        f'{{"type":"Feature","properties":{{"id":{pk},"name":{_quote(title)},'
-        f'"url":{_quote(f"{base_url}{slug}/")},{tail}'
-        for _latitude, pk, title, slug, tail in rows
+    features = [
+        {
+            "type": "Feature",
+            "properties": {
+                "id": pk,
+                "name": title,
+                "url": f"{base_url}{slug}/",
+                **{name: properties.get(name) for name in STORED_GEOJSON_PROPERTIES},
+            },
+            # RFC 7946: longitude first.
+            "geometry": {
+                "type": "Point",
+                "coordinates": [_geojson_round(longitude), _geojson_round(latitude)],
+            },
+        }
+        for latitude, pk, longitude, title, slug, properties in _placed_actor_rows(
+            actors, "title", "slug"
+        )
+    ]
+    return orjson.dumps({"type": "FeatureCollection", "features": features})
+
+
+def actors_map_feed(*, directory: DirectoryPage, filters: DirectoryFilters) -> bytes:
+    """The map's own feed of the filtered actors that have a place: only what drawing and
+    filtering markers needs, in columns (one array per field, the same index for one
+    actor), which is shorter than GeoJSON and compresses better:
+
+        {"count": 2, "id": [12, 7], "lng": [-0.5792, 0.3404], "lat": [44.8378, 46.5802],
+         "name": ["…", "…"], "odd": [[6], [3, 6]], "college": ["associations", "…"]}
+
+    A marker's popup asks for the rest (`actor_popup`) when it opens. Ordered by latitude,
+    as the GeoJSON."""
+    actors = filtered_actors(directory=directory, filters=filters)
+    rows = _placed_actor_rows(actors, "title")
+    return orjson.dumps(
+        {
+            "count": len(rows),
+            "id": [row[1] for row in rows],
+            "lng": [_feed_round(row[2]) for row in rows],
+            "lat": [_feed_round(row[0]) for row in rows],
+            "name": [row[3] for row in rows],
+            "odd": [row[4]["sdgs"] for row in rows],
+            "college": [row[4]["college"] for row in rows],
+        }
     )
-    return f"{_COLLECTION_START}{features}{_COLLECTION_END}".encode()
+
+
+@dataclass(frozen=True)
+class ActorPopup:
+    """What a map marker's popup shows of one published actor."""
+
+    id: int
+    title: str
+    url: str
+    city: str
+    departement: str
+    college: str
+    logo: Any  # the logo image, or None
+    sdgs: list[dict[str, Any]]
+
+
+def actor_popup(*, directory: DirectoryPage, actor_id: int) -> ActorPopup | None:
+    """The popup of a published, public actor of this directory, or None (a draft, a page
+    under a restriction, another directory's actor, an unknown id)."""
+    actor = (
+        actor_queryset(directory=directory)
+        .filter(pk=actor_id)
+        .select_related("college", "departement", "logo")
+        .only(
+            "pk",
+            "title",
+            "slug",
+            "city",
+            "college__name",
+            "departement__code",
+            "departement__name",
+            "logo",
+        )
+        .first()
+    )
+    if actor is None:
+        return None
+    choices = taxonomy_choices()
+    colours = choices["sdg_colours"]
+    names = dict(choices["odd"])
+    numbers = sorted(
+        choices["sdg_number_by_id"][sdg_id]
+        for sdg_id in ActorPage.sdgs.through.objects.filter(actorpage_id=actor.pk).values_list(
+            "sustainabledevelopmentgoal_id", flat=True
+        )
+        if sdg_id in choices["sdg_number_by_id"]
+    )
+    departement = ""
+    if actor.departement_id and actor.departement.code != "HR":
+        departement = actor.departement.code
+    return ActorPopup(
+        id=actor.pk,
+        title=actor.title,
+        url=f"{directory.url or '/'}{actor.slug}/",
+        city=actor.city or "",
+        departement=departement,
+        college=actor.college.name if actor.college_id else "",
+        logo=actor.logo if actor.logo_id else None,
+        sdgs=[
+            {
+                "number": number,
+                # The filter's label is "6. Name": the badge shows the number apart.
+                "name": names.get(str(number), "").split(". ", 1)[-1],
+                "colour": colours.get(str(number), ("#333333", "#ffffff"))[0],
+                "text_colour": colours.get(str(number), ("#333333", "#ffffff"))[1],
+            }
+            for number in numbers
+        ],
+    )
 
 
 def projects_geojson(*, directory: DirectoryPage, filters: DirectoryFilters) -> bytes:
     """Filtered projects at their places of intervention (each precise place, or else each
-    intervention country's centroid), as an RFC 7946 FeatureCollection (bytes). Each
-    project's properties are written once and repeated for each of its points."""
+    intervention country's centroid), as an RFC 7946 FeatureCollection (bytes)."""
     projects = filtered_projects(directory=directory, filters=filters)
     base_url = directory.url or "/"
     countries = _m2m_values(
@@ -498,50 +571,68 @@ def projects_geojson(*, directory: DirectoryPage, filters: DirectoryFilters) -> 
     rows = projects.order_by("title", "pk").values_list(
         "pk", "title", "slug", "actor__slug", "actor__title", "actor__college__slug", "status"
     )
-    centroids: dict[str, tuple[str, str] | None] = {}  # code -> (coordinates, place name)
 
-    def centroid_point(code: str) -> tuple[str, str] | None:
+    def point(longitude: float, latitude: float) -> dict[str, Any]:
+        return {
+            "type": "Point",
+            "coordinates": [
+                round(longitude, GEOJSON_DECIMALS),
+                round(latitude, GEOJSON_DECIMALS),
+            ],
+        }
+
+    centroids: dict[str, dict[str, Any] | None] = {}  # code -> geometry at its centroid
+
+    def centroid_point(code: str) -> dict[str, Any] | None:
         if code not in centroids:
             centroid = country_centroid(code)
-            centroids[code] = (
-                None
-                if centroid is None
-                else (
-                    f"[{round(centroid[1], 5)!r},{round(centroid[0], 5)!r}]",
-                    _quote(country_name(code)),
-                )
-            )
+            centroids[code] = None if centroid is None else point(centroid[1], centroid[0])
         return centroids[code]
 
     features = []
     for pk, title, slug, actor_slug, actor_title, college, status in rows:
         codes = [str(code) for code in countries.get(pk, ())]
-        properties = (
-            f'"id":{pk},"name":{_quote(title)},'
-            f'"url":{_quote(f"{base_url}{actor_slug}/{slug}/" if actor_slug else "")},'
-            f'"actor":{_quote(actor_title or "")},"college":{_quote(college or "")},'
-            f'"status":{_quote(status)},"themes":{orjson.dumps(themes.get(pk, [])).decode()},'
-            f'"sdgs":{orjson.dumps(sdgs.get(pk, [])).decode()},'
-            f'"countries":{orjson.dumps(codes).decode()}'
-        )
+        properties = {
+            "id": pk,
+            "name": title,
+            "url": f"{base_url}{actor_slug}/{slug}/" if actor_slug else "",
+            "actor": actor_title or "",
+            "college": college or "",
+            "status": status,
+            "themes": themes.get(pk, []),
+            "sdgs": sdgs.get(pk, []),
+            "countries": codes,
+        }
         if places.get(pk):
             only_country = codes[0] if len(codes) == 1 else ""
             for name, lat, lng, code in places[pk]:
                 features.append(
-                    f'{{"type":"Feature","geometry":{{"type":"Point","coordinates":'
-                    f"[{round(lng, 5)!r},{round(lat, 5)!r}]}},"
-                    f'"properties":{{{properties},"place":{_quote(name)},'
-                    f'"country":{_quote(str(code or only_country))}}}}}'
+                    {
+                        "type": "Feature",
+                        "geometry": point(lng, lat),
+                        "properties": {
+                            **properties,
+                            "place": name,
+                            "country": str(code or only_country),
+                        },
+                    }
                 )
             continue
         for code in codes:
-            point = centroid_point(code)
-            if point is not None:
+            geometry = centroid_point(code)
+            if geometry is not None:
                 features.append(
-                    f'{{"type":"Feature","geometry":{{"type":"Point","coordinates":{point[0]}}},'
-                    f'"properties":{{{properties},"place":{point[1]},"country":{_quote(code)}}}}}'
+                    {
+                        "type": "Feature",
+                        "geometry": geometry,
+                        "properties": {
+                            **properties,
+                            "place": country_name(code),
+                            "country": code,
+                        },
+                    }
                 )
-    return f"{_COLLECTION_START}{','.join(features)}{_COLLECTION_END}".encode()
+    return orjson.dumps({"type": "FeatureCollection", "features": features})
 
 
 # --- CSV ----------------------------------------------------------------------------------
@@ -580,14 +671,8 @@ PRIVATE_CSV_COLUMNS: list[tuple[str, str, str]] = [
     ("contact_email", "private_contact_email", "E-mail de la personne contact"),
     ("contact_telephone", "private_contact_phone", "Téléphone de la personne contact"),
 ]
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise_cell(value: Any) -> Any:
-    """Text a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
-        return "'" + value
-    return value
+# Choices fields whose label, not stored code, goes in the file.
+_CHOICE_COLUMNS = {"membership", "qualification_status"}
 
 
 def _csv_rows(queryset: QuerySet[ActorPage], columns: list, base_url: str) -> Iterable[list]:
@@ -605,28 +690,29 @@ def _csv_rows(queryset: QuerySet[ActorPage], columns: list, base_url: str) -> It
         values = []
         for _column, path, _description in columns:
             if path in m2m:
-                value = " ; ".join(str(item) for item in m2m[path].get(row["pk"], []))
+                value = [str(item) for item in m2m[path].get(row["pk"], [])]
             elif path == "url":
                 value = f"{base_url}{row['slug']}/"
+            elif path in _CHOICE_COLUMNS:
+                value = choice_label(ActorPage, path, row[path])
             else:
                 value = row[path]
-                if value is None:
-                    value = ""
-                elif hasattr(value, "isoformat"):
-                    value = value.isoformat()
-            values.append(neutralise_cell(value))
+            values.append(value)
         yield values
 
 
 def actors_csv(
-    queryset: QuerySet[ActorPage], *, base_url: str, include_private: bool = False
+    queryset: QuerySet[ActorPage],
+    *,
+    base_url: str,
+    include_private: bool = False,
+    dialect: CsvDialect = SPREADSHEET,
 ) -> str:
+    """The actors as CSV through the site's export helper (formulas neutralised, labels,
+    the requested dialect)."""
     columns = PUBLIC_CSV_COLUMNS + (PRIVATE_CSV_COLUMNS if include_private else [])
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([column for column, _p, _d in columns])
-    writer.writerows(_csv_rows(queryset, columns, base_url))
-    return buffer.getvalue()
+    rows = _csv_rows(queryset, columns, base_url)
+    return csv_text([[column for column, _p, _d in columns], *rows], dialect=dialect)
 
 
 # --- Cached exports -------------------------------------------------------------------------
@@ -638,31 +724,61 @@ def cached_export(
     scope: str,
     filters: DirectoryFilters,
     find_directory: Callable[[], DirectoryPage],
+    dialect: CsvDialect = SPREADSHEET,
 ) -> bytes:
     """The export, gzip-compressed, from the cache or built and stored. Keyed on where it is
     served (`scope`: host and path), the filters, the directory's generation and the last
     publication time; `find_directory` (which may raise Http404) is called on a miss only:
     a hit costs one query (the last publication time)."""
-    key = _cache_key(f"export:{kind}", scope=scope, filters=filters)
-    stored = cache.get(key)
-    if stored is not None:
-        return stored
-    directory = find_directory()
+    return caches.EXPORTS.get_or_build(
+        kind,
+        dialect.delimiter,
+        scope,
+        last_publication_marker(),
+        filters.cache_key(),
+        build=lambda: _export(
+            kind=kind, filters=filters, directory=find_directory(), dialect=dialect
+        ),
+    )
+
+
+def cached_actor_popup(
+    *, scope: str, actor_id: int, find_directory: Callable[[], DirectoryPage]
+) -> str | None:
+    """The popup's HTML fragment of a published actor, or None (404): from the cache (one
+    query, the last publication time) or rendered and stored, as the exports."""
+    from django.template.loader import render_to_string
+
+    key = caches.MAP_POPUPS.key(scope, last_publication_marker(), actor_id)
+    html = caches.MAP_POPUPS.get(key)
+    if html is None:
+        popup = actor_popup(directory=find_directory(), actor_id=actor_id)
+        if popup is None:
+            return None  # not kept: made-up ids cannot fill the cache
+        html = render_to_string("directory/includes/map_popup.html", {"popup": popup})
+        caches.MAP_POPUPS.set(key, html)
+    return html
+
+
+def _export(
+    *, kind: str, filters: DirectoryFilters, directory: DirectoryPage, dialect: CsvDialect
+) -> bytes:
     if kind == "actors.geojson":
         data = actors_geojson(directory=directory, filters=filters)
+    elif kind == "actors.map.json":
+        data = actors_map_feed(directory=directory, filters=filters)
     elif kind == "projects.geojson":
         data = projects_geojson(directory=directory, filters=filters)
     elif kind == "actors.csv":
         data = actors_csv(
             filtered_actors(directory=directory, filters=filters),
             base_url=directory.url or "/",
+            dialect=dialect,
         ).encode("utf-8")
     else:
         raise ValueError(kind)
     # mtime=0: the same data gives the same bytes (stable ETags, comparable sizes).
-    compressed = gzip.compress(data, compresslevel=6, mtime=0)
-    cache.set(key, compressed, settings.DIRECTORY_EXPORT_CACHE_SECONDS)
-    return compressed
+    return gzip.compress(data, compresslevel=6, mtime=0)
 
 
 # --- Pages ----------------------------------------------------------------------------------
@@ -730,17 +846,20 @@ def project_page_context(*, project: ProjectPage) -> dict[str, Any]:
 def key_figures() -> dict[str, Any]:
     """Published actors by college, by département, by SDG, and countries of intervention,
     cached until the next publication."""
-    key = f"directory:key-figures:{directory_generation()}:{last_publication_marker()}"
-    figures = cache.get(key)
-    if figures is not None:
-        return figures
+    return caches.KEY_FIGURES.get_or_build(last_publication_marker(), build=_key_figures)
+
+
+def _key_figures() -> dict[str, Any]:
     actors = ActorPage.objects.live().public()
     projects = ProjectPage.objects.live().public()
     by_college = [
         {"label": name, "count": n}
         for name, n in College.objects.annotate(
             n=Count("actors", filter=Q(actors__in=actors.values("pk")))
-        ).values_list("name", "n")
+        )
+        # Explicit: Meta.ordering does not apply to a grouped query.
+        .order_by("sort_order", "name")
+        .values_list("name", "n")
     ]
     by_departement = [
         {"label": str(name), "code": code, "count": n}
@@ -755,14 +874,16 @@ def key_figures() -> dict[str, Any]:
         {"number": number, "label": name, "colour": colour, "text_colour": text, "count": n}
         for number, name, colour, text, n in SustainableDevelopmentGoal.objects.annotate(
             n=Count("actors", filter=Q(actors__in=actors.values("pk")))
-        ).values_list("number", "name", "colour", "text_colour", "n")
+        )
+        .order_by("number")
+        .values_list("number", "name", "colour", "text_colour", "n")
     ]
     country_codes = set(
         Country.objects.filter(
             Q(actors__in=actors.values("pk")) | Q(projects__in=projects.values("pk"))
         ).values_list("code", flat=True)
     )
-    figures = {
+    return {
         "actors": actors.count(),
         "members": actors.filter(membership=ActorPage.Membership.MEMBER).count(),
         "projects": projects.count(),
@@ -772,5 +893,38 @@ def key_figures() -> dict[str, Any]:
         "by_departement": by_departement,
         "by_sdg": by_sdg,
     }
-    cache.set(key, figures, settings.DIRECTORY_EXPORT_CACHE_SECONDS)
-    return figures
+
+
+# --- A member's profile completeness ----------------------------------------------------------
+
+# What a complete actor page has, in the order the edit form asks for it.
+PROFILE_ITEMS: tuple[tuple[str, Any, Callable[[ActorPage], bool]], ...] = (
+    ("logo", _("le logo"), lambda actor: bool(actor.logo_id)),
+    ("short_description", _("la présentation courte"), lambda actor: bool(actor.short_description)),
+    ("body", _("la présentation détaillée"), lambda actor: bool(actor.body)),
+    ("website", _("le site web"), lambda actor: bool(actor.website)),
+    ("email", _("une adresse électronique ou un téléphone"), lambda a: bool(a.email or a.phone)),
+    ("city", _("le code postal et la commune"), lambda actor: bool(actor.postcode and actor.city)),
+    ("location", _("la position sur la carte"), lambda actor: actor.latitude is not None),
+    ("themes", _("les thématiques"), lambda actor: bool(list(actor.themes.all()))),
+    ("sdgs", _("les objectifs de développement durable"), lambda a: bool(list(a.sdgs.all()))),
+    ("countries", _("les pays d'intervention"), lambda a: bool(list(a.countries.all()))),
+    ("year_founded", _("l'année de création"), lambda actor: bool(actor.year_founded)),
+)
+
+
+@dataclass(frozen=True)
+class ProfileCompleteness:
+    percent: int
+    missing: list[str]
+
+
+def profile_completeness(*, actor: ActorPage) -> ProfileCompleteness:
+    """How much of its page an actor has filled, and what is missing, as its latest draft
+    stands (what the member sees in the editor, not only what is published)."""
+    latest = actor.get_latest_revision_as_object() if actor.has_unpublished_changes else actor
+    missing = [str(label) for _name, label, filled in PROFILE_ITEMS if not filled(latest)]
+    filled_count = len(PROFILE_ITEMS) - len(missing)
+    return ProfileCompleteness(
+        percent=round(100 * filled_count / len(PROFILE_ITEMS)), missing=missing
+    )

@@ -14,6 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from wagtail.models import Page
 
+from home.exports import CSV_CONTENT_TYPE, csv_dialect
+from home.facets import FacetGroup
+
 from . import selectors
 from .filters import DirectoryFilters
 
@@ -71,8 +74,7 @@ def _filter_context(
         "filters": filters,
         "filter_querystring": filters.querystring(),
         "facet_groups": [
-            {"name": name, "legend": legend, "options": options[name]}
-            for name, legend in FACET_LEGENDS
+            FacetGroup(name, str(legend), options[name]) for name, legend in FACET_LEGENDS
         ],
         "active_filters": selectors.active_filter_labels(filters),
         # Filtered or paged lists are not for search engines.
@@ -81,20 +83,25 @@ def _filter_context(
 
 
 def _map_context(*, directory: DirectoryPage, filters: DirectoryFilters, export: str) -> dict:
-    choices = selectors.taxonomy_choices()
     querystring = filters.querystring()
     suffix = f"?{querystring}" if querystring else ""
     return {
         "projects_url": directory.url + directory.reverse_subpage("project_list"),
         "csv_url": directory.export_url("actors.csv") + suffix,
+        "csv_comma_url": directory.export_url("actors.csv")
+        + (f"?{querystring}&sep=comma" if querystring else "?sep=comma"),
         "csv_columns": [(column, doc) for column, _p, doc in selectors.PUBLIC_CSV_COLUMNS],
         "map_data_url": directory.export_url(export) + suffix,
+        # The map draws the actors from its light feed and fetches a popup when one opens.
+        "map_feed_url": (
+            directory.export_url("actors.map.json")
+            if export == "actors.geojson"
+            else directory.export_url(export)
+        )
+        + suffix,
+        "map_popup_url": f"{directory.url}acteur/{{id}}/popup.html",
         "map_tile_url": settings.MAP_TILE_URL,
         "map_tile_attribution": settings.MAP_TILE_ATTRIBUTION,
-        "map_legend": {
-            "colleges": dict(choices["college"]),
-            "departements": dict(choices["departement"]),
-        },
     }
 
 
@@ -140,41 +147,45 @@ def project_list(request: HttpRequest, *, directory: DirectoryPage) -> HttpRespo
 
 EXPORT_CONTENT_TYPES = {
     "actors.geojson": "application/geo+json",
+    "actors.map.json": "application/json",
     "projects.geojson": "application/geo+json",
-    "actors.csv": "text/csv; charset=utf-8",
+    "actors.csv": CSV_CONTENT_TYPE,
 }
+
+
+def _find_directory(request: HttpRequest, page_path: str) -> DirectoryPage:
+    """The published, unrestricted directory page at `page_path`, or 404."""
+    from .models import DirectoryPage
+
+    route = Page.route_for_request(request, page_path)
+    directory = route[0] if route else None
+    if (
+        not isinstance(directory, DirectoryPage)
+        or not directory.live
+        or directory.get_view_restrictions().exists()
+    ):
+        raise Http404
+    return directory
 
 
 @require_safe
 def export(request: HttpRequest, page_path: str, name: str) -> HttpResponse:
-    """`<directory>/actors.geojson`, `actors.csv`, `projects.geojson`: found through the page
-    tree, so they follow the directory page wherever it is (`/annuaire/` by default).
+    """`<directory>/actors.geojson`, `actors.csv`, `projects.geojson`, and the map's own
+    feed `actors.map.json` (`selectors.actors_map_feed`): found through the page tree, so
+    they follow the directory page wherever it is (`/annuaire/` by default).
 
     Served from the cache without looking the page up (a hit costs one query); on a miss the
     directory is found, checked (live, no view restriction: their changes bump the
     directory's generation) and the export built."""
-    from .models import DirectoryPage
-
     if name not in EXPORT_CONTENT_TYPES:
         raise Http404
     filters = DirectoryFilters.from_query(request.GET)
-
-    def find_directory() -> DirectoryPage:
-        route = Page.route_for_request(request, page_path)
-        directory = route[0] if route else None
-        if (
-            not isinstance(directory, DirectoryPage)
-            or not directory.live
-            or directory.get_view_restrictions().exists()
-        ):
-            raise Http404
-        return directory
-
     compressed = selectors.cached_export(
         kind=name,
         scope=f"{request.get_host()}/{page_path}",
         filters=filters,
-        find_directory=find_directory,
+        find_directory=lambda: _find_directory(request, page_path),
+        dialect=csv_dialect(request.GET),
     )
     content_type = EXPORT_CONTENT_TYPES[name]
     if "gzip" in request.headers.get("Accept-Encoding", ""):
@@ -191,4 +202,22 @@ def export(request: HttpRequest, page_path: str, name: str) -> HttpResponse:
         response["X-Robots-Tag"] = "noindex"
     if name.endswith(".csv"):
         response["Content-Disposition"] = 'attachment; filename="acteurs.csv"'
+    return response
+
+
+@require_safe
+def actor_popup(request: HttpRequest, page_path: str, actor_id: str) -> HttpResponse:
+    """`<directory>/acteur/<id>/popup.html`: what a map marker's popup shows of a published
+    actor (logo, name, place, college, SDGs, link), an HTML fragment fetched when the popup
+    opens. Cached like the exports; 404 for a draft, a restricted or an unknown actor."""
+    html = selectors.cached_actor_popup(
+        scope=f"{request.get_host()}/{page_path}",
+        actor_id=int(actor_id),
+        find_directory=lambda: _find_directory(request, page_path),
+    )
+    if html is None:
+        raise Http404
+    response = HttpResponse(html, content_type="text/html; charset=utf-8")
+    patch_cache_control(response, public=True, max_age=settings.PAGE_CACHE_SECONDS)
+    response["X-Robots-Tag"] = "noindex"
     return response

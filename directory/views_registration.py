@@ -6,38 +6,20 @@ import logging
 from http import HTTPStatus
 from typing import TYPE_CHECKING
 
-from axes.helpers import get_client_ip_address
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.views.decorators.csrf import csrf_protect
 
+from home import limits
+
 from .registration_forms import RegistrationForm
-from .services import submit_registration
+from .services.registration import submit_registration
 
 if TYPE_CHECKING:
     from .models import DirectoryPage
 
 logger = logging.getLogger(__name__)
-
-RATE_KEY = "registration-rate:{address}"
-
-
-def over_rate_limit(request: HttpRequest, *, key: str = RATE_KEY) -> bool:
-    """Count this submission for the address; True past the limit. The counter lives in the
-    shared cache (Redis in production), so every worker sees the same count. Other public
-    forms (the agenda's registrations) pass their own `key` to count apart."""
-    address = get_client_ip_address(request) or "unknown"
-    key = key.format(address=address)
-    window = settings.REGISTRATION_RATE_WINDOW_SECONDS
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        count = 1
-    return count > settings.REGISTRATION_RATE_LIMIT
 
 
 def _no_store(response: HttpResponse) -> HttpResponse:
@@ -66,16 +48,15 @@ def registration_form(request: HttpRequest, *, directory: DirectoryPage) -> Http
             )
         )
 
-    if over_rate_limit(request):
+    verdict = limits.public_form(request, scope="referencement")
+    if not verdict.allowed:
         logger.warning("Référencement: rate limit reached")
-        return _no_store(
-            TemplateResponse(
-                request,
-                "directory/registration/rate_limited.html",
-                {**context, "window_minutes": settings.REGISTRATION_RATE_WINDOW_SECONDS // 60},
-                status=HTTPStatus.TOO_MANY_REQUESTS,
-            )
+        response = TemplateResponse(
+            request,
+            "directory/registration/rate_limited.html",
+            {**context, "window_minutes": settings.REGISTRATION_RATE_WINDOW_SECONDS // 60},
         )
+        return _no_store(limits.with_retry_after(response, verdict))
     form = RegistrationForm(request.POST)
     if form.is_spam():
         # A bot: it stores nothing, and learns nothing either.
@@ -83,7 +64,7 @@ def registration_form(request: HttpRequest, *, directory: DirectoryPage) -> Http
         return HttpResponseRedirect(thanks_url)
     form.check_fill_time()
     if form.is_valid():
-        submit_registration(form=form)
+        submit_registration(data=form.cleaned_data)
         return HttpResponseRedirect(thanks_url)
     form.describe_errors()
     form.restart_timer()

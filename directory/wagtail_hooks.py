@@ -7,7 +7,7 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .admin_views import ActorListingViewSet, export_all_actors_csv
+from .admin_views import ActorListingViewSet, CountryIndexView, export_all_actors_csv
 from .models import (
     College,
     Country,
@@ -61,6 +61,7 @@ class WorldRegionViewSet(SnippetViewSet):
 
 class CountryViewSet(SnippetViewSet):
     model = Country
+    index_view_class = CountryIndexView
     icon = "globe"
     list_display = ["code", "name", "region"]
     list_filter = ["region"]
@@ -102,5 +103,5 @@ def register_export_url():
     ]
 
 
-# Member spaces and référencement moderation (issue 4) live in their own module.
+# Member spaces and référencement moderation live in their own module.
 from . import member_hooks  # noqa: E402, F401

@@ -13,8 +13,10 @@ from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.search import index
+
+from home.models import BasePage
 
 CLASSIFICATION_FIELDS = ("themes", "sdgs", "countries")
 
@@ -92,3 +94,20 @@ def classification_context(page: models.Model) -> dict[str, list]:
         "sdgs": list(page.sdgs.all()),
         "countries": sorted(page.countries.all(), key=lambda country: country.name),
     }
+
+
+class ClassifiedPage(BasePage):
+    """An abstract page with themes, SDGs and countries: what every listing and the search
+    facets filter on (editorial pages, working groups)."""
+
+    themes, sdgs, countries = classification_fields(
+        related_name="+", countries_verbose_name=_("pays")
+    )
+
+    classification_panel = MultiFieldPanel(
+        classification_panels(), heading=_("Thématiques, ODD et pays")
+    )
+    search_fields = [*BasePage.search_fields, THEMES_SEARCH_FIELD]
+
+    class Meta:
+        abstract = True

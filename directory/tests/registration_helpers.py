@@ -11,8 +11,9 @@ from django.utils import timezone
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 
 from directory.models import ActorPage, MemberSpace, RegistrationRequest
-from directory.registration_forms import started_token
-from directory.services import EDITORS_GROUP, editors_group, provision_member_space
+from directory.services.member_spaces import provision_member_space
+from directory.services.workflow import EDITORS_GROUP, editors_group
+from home.antispam import started_token
 
 from .factories import college, themes
 
@@ -63,6 +64,24 @@ def make_request(**overrides) -> RegistrationRequest:
     }
     values.update(overrides)
     return RegistrationRequest.objects.create(**values)
+
+
+def imported_draft(directory, **values) -> ActorPage:
+    """An actor page as the spreadsheet import leaves it: a never-published draft,
+    « à qualifier », without a member space."""
+    from .factories import ActorPageFactory
+
+    values = {
+        "live": False,
+        "first_published_at": None,
+        "last_published_at": None,
+        "qualification_status": ActorPage.Qualification.TO_QUALIFY,
+        "location": "",
+        "website": "",
+        "email": "",
+        **values,
+    }
+    return ActorPageFactory(parent=directory, **values)
 
 
 def make_editor(username: str = "editrice"):

@@ -69,12 +69,14 @@ def test_editors_actor_listing_with_filters(admin_client, actors):
 def test_full_export_for_editors_only(admin_client, client, member, actors):
     response = admin_client.get("/admin/annuaire/acteurs/export.csv")
     assert response.status_code == HTTPStatus.OK
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    content = response.content.decode()
+    assert content.startswith("\ufeff")  # UTF-8 with a byte-order mark, `;` separated
+    rows = list(csv.DictReader(io.StringIO(content[1:]), delimiter=";"))
     assert len(rows) == 3  # drafts included
     formula = next(row for row in rows if row["nom"] == "'=Formule")
     assert formula["notes_internes"] == "NOTE-SECRETE"
     assert formula["contact_email"] == "prive@example.org"
-    assert formula["qualification"] == "a_qualifier"
+    assert formula["qualification"] == "À qualifier"  # the label, not the code
     client.force_login(member)
     refused = client.get("/admin/annuaire/acteurs/export.csv")
     # Wagtail's admin answers a refused permission with a redirect to the dashboard.
@@ -131,3 +133,43 @@ def test_key_figures_template_tag(directory, actors):
     ).render(Context({}))
     assert "<h2>En chiffres</h2>" in html
     assert "Vienne (86)" in html or "Vienne" in html
+
+
+def test_admin_country_choices_are_sorted_by_french_name(admin_client, directory):
+    """Page forms, the requests' edit form and the approval form list countries by name."""
+    from directory.forms import french_sort_key
+    from directory.tests.registration_helpers import make_request
+
+    actor = ActorPageFactory(parent=directory, title="Eau Vive")
+    request = make_request()
+    for url in (
+        f"/admin/pages/{actor.pk}/edit/",
+        f"/admin/registration_requests/edit/{request.pk}/",
+        f"/admin/registration_requests/approve/{request.pk}/",
+    ):
+        form = admin_client.get(url).context["form"]
+        names = [str(label) for _value, label in form.fields["countries"].choices]
+        assert len(names) > 100, url
+        assert names == sorted(names, key=french_sort_key), url
+        # French names, French order: Allemagne before Espagne, Égypte among the E's.
+        assert (
+            names.index("Allemagne")
+            < names.index("Égypte")
+            < names.index("Espagne")
+            < (names.index("Zimbabwe"))
+        ), url
+
+
+def test_country_snippets_are_listed_by_french_name_and_searchable(admin_client):
+    response = admin_client.get("/admin/snippets/directory/country/")
+    assert response.status_code == HTTPStatus.OK
+    # Listed by French name, not by code (AD Andorre, AE Émirats...): Afghanistan first.
+    objects = list(response.context["object_list"])
+    names = [country.name for country in objects]
+    assert names[:3] == ["Afghanistan", "Afrique du Sud", "Albanie"]
+
+    # A search by French name, accents ignored, and by ISO code.
+    found = admin_client.get("/admin/snippets/directory/country/?q=egypte")
+    assert [country.name for country in found.context["object_list"]] == ["Égypte"]
+    found = admin_client.get("/admin/snippets/directory/country/?q=BF")
+    assert [country.name for country in found.context["object_list"]] == ["Burkina Faso"]

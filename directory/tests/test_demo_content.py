@@ -1,24 +1,12 @@
-import pytest
+"""The directory's demo content, read from the demo built once per session
+(tests/demo_site.py); tests/test_demo_content_all.py runs the command a second time."""
+
 from django.contrib.auth.models import Group
-from django.core.management import call_command
-from django.utils.module_loading import autodiscover_modules
 
-from directory.demo import register
 from directory.models import ActorPage, ProjectPage
-from home import demo_content as home_demo_content
-
-pytestmark = pytest.mark.django_db
 
 
-def test_demo_content_builds_the_directory_once(monkeypatch):
-    monkeypatch.setenv("DEMO_PASSWORD", "mot-de-passe-de-demo")
-    # Apps' `demo_content` modules register their steps on first import: import them before
-    # the list is swapped for this test's copy, or they vanish with the copy.
-    autodiscover_modules("demo_content")
-    # Our steps join the command for this test only.
-    monkeypatch.setattr(home_demo_content, "STEPS", list(home_demo_content.STEPS))
-    register()
-    call_command("load_demo_content", verbosity=0)
+def test_demo_content_builds_the_directory(demo_site):
     actors = ActorPage.objects.all()
     assert 75 <= actors.count() <= 90
     live = actors.filter(live=True)
@@ -42,9 +30,6 @@ def test_demo_content_builds_the_directory_once(monkeypatch):
     codes = set(projects.values_list("countries__code", flat=True))
     assert {"BF", "MG", "TG", "MA"} <= codes
     assert all(p.actor_id for p in projects)
-    before = (ActorPage.objects.count(), ProjectPage.objects.count())
-    call_command("load_demo_content", verbosity=0)
-    assert (ActorPage.objects.count(), ProjectPage.objects.count()) == before
     assert (
         Group.objects.get(name="Éditeurs")
         .permissions.filter(codename="change_qualification")

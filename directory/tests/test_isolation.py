@@ -1,4 +1,4 @@
-"""Member isolation (checklist 10-16): two members A and B, an editor E.
+"""Member isolation in the admin: two members A and B, an editor E.
 
 A refusal is exactly a 403 (the admin's French "Accès refusé" page, answered by
 `directory.middleware` before Wagtail's view runs) or a 404, never Wagtail's redirect to the
@@ -25,7 +25,8 @@ from wagtail.models import Page, PageLogEntry, WorkflowState
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from directory.models import ActorPage, ProjectPage
-from directory.services import ensure_moderation_workflow, shared_collection
+from directory.services.member_spaces import shared_collection
+from directory.services.workflow import ensure_moderation_workflow
 from home.models import CustomImage, StandardPage
 
 from .factories import ActorPageFactory, ProjectPageFactory

@@ -3,11 +3,14 @@ duplicates, the admin viewset, invitations and the moderation workflow."""
 
 from __future__ import annotations
 
+import csv
 import importlib
+import io
 import re
 from http import HTTPStatus
 from unittest import mock
 
+import openpyxl
 import pytest
 from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
@@ -25,18 +28,18 @@ from wagtail.models import (
 )
 
 from directory.models import ActorPage, MemberSpace, RegistrationRequest
-from directory.services import (
-    WORKFLOW_NAME,
-    RegistrationError,
+from directory.services.claims import link_imported_draft
+from directory.services.common import RegistrationError
+from directory.services.member_spaces import provision_member_space
+from directory.services.registration import (
     approve_registration,
-    ensure_moderation_workflow,
     mark_duplicate,
-    provision_member_space,
     reject_registration,
 )
+from directory.services.workflow import WORKFLOW_NAME, ensure_moderation_workflow
 
 from .factories import ActorPageFactory, DirectoryPageFactory, themes
-from .registration_helpers import make_editor, make_request
+from .registration_helpers import imported_draft, make_editor, make_request
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -69,7 +72,7 @@ def test_approval_creates_exactly_one_page_group_collection_and_user(
     request.themes.set(themes("eau-assainissement-hygiene"))
     before = _counts()
     with django_capture_on_commit_callbacks(execute=True):
-        space = approve_registration(request=request, by=editor)
+        space = approve_registration(registration=request, by=editor)
     after = _counts()
     assert after["actors"] == before["actors"] + 1
     assert after["groups"] == before["groups"] + 1
@@ -133,11 +136,11 @@ def test_approval_creates_exactly_one_page_group_collection_and_user(
 def test_approving_twice_changes_nothing(directory, editor, django_capture_on_commit_callbacks):
     request = make_request()
     with django_capture_on_commit_callbacks(execute=True):
-        first = approve_registration(request=request, by=editor)
+        first = approve_registration(registration=request, by=editor)
     before = _counts()
     sent = len(mail.outbox)
     with django_capture_on_commit_callbacks(execute=True):
-        second = approve_registration(request=request, by=editor)
+        second = approve_registration(registration=request, by=editor)
     assert second == first
     assert _counts() == before
     assert len(mail.outbox) == sent
@@ -147,10 +150,10 @@ def test_a_failure_mid_way_rolls_everything_back(directory, editor):
     request = make_request()
     before = _counts()
     with (
-        mock.patch("directory.services.add_member", side_effect=RuntimeError("boom")),
+        mock.patch("directory.services.registration.add_member", side_effect=RuntimeError("boom")),
         pytest.raises(RuntimeError),
     ):
-        approve_registration(request=request, by=editor)
+        approve_registration(registration=request, by=editor)
     assert _counts() == before
     request.refresh_from_db()
     assert request.status == RegistrationRequest.Status.PENDING
@@ -162,10 +165,12 @@ def test_a_failure_in_the_collection_step_rolls_back_the_page_and_group(director
     request = make_request()
     before = _counts()
     with (
-        mock.patch("directory.services.shared_collection", side_effect=RuntimeError("disk")),
+        mock.patch(
+            "directory.services.member_spaces.shared_collection", side_effect=RuntimeError("disk")
+        ),
         pytest.raises(RuntimeError),
     ):
-        approve_registration(request=request, by=editor)
+        approve_registration(registration=request, by=editor)
     assert _counts() == before
 
 
@@ -176,33 +181,72 @@ def test_approving_a_claim_opens_the_space_of_the_existing_actor(
     request = make_request(name="Eau Vive", claimed_actor=actor)
     pages = ActorPage.objects.count()
     with django_capture_on_commit_callbacks(execute=True):
-        space = approve_registration(request=request, by=editor)
+        space = approve_registration(registration=request, by=editor)
     assert space.actor.pk == actor.pk
     assert ActorPage.objects.count() == pages
 
 
+def test_approving_a_request_linked_to_an_imported_draft_builds_the_space_on_it(
+    directory, editor, django_capture_on_commit_callbacks
+):
+    draft = imported_draft(
+        directory, title="SGS (base 2020)", siret="73282932000074", acronym="", phone=""
+    )
+    draft.themes.set(themes("sante"))
+    draft.save()
+    request = make_request(
+        siret="73282932000074",
+        acronym="SGS",
+        phone="05 56 00 00 00",
+        contact_phone="06 00 00 00 00",
+    )
+    request.themes.set(themes("eau-assainissement-hygiene"))
+    link_imported_draft(registration=request)
+    pages = ActorPage.objects.count()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        space = approve_registration(registration=request, by=editor)
+
+    assert space.actor.pk == draft.pk
+    assert ActorPage.objects.count() == pages
+    adopted = ActorPage.objects.get(pk=draft.pk)
+    # What the import brought stays; the gaps are filled; the requester is the contact.
+    assert adopted.title == "SGS (base 2020)"
+    assert [theme.slug for theme in adopted.themes.all()] == ["sante"]
+    assert (adopted.acronym, adopted.phone) == ("SGS", "05 56 00 00 00")
+    assert adopted.private_contact_email == "awa.traore@sgs-solidarite.org"
+    assert adopted.qualification_status == ActorPage.Qualification.QUALIFIED
+    assert not adopted.live
+    assert adopted.get_latest_revision_as_object().acronym == "SGS"
+    member = User.objects.get(email="awa.traore@sgs-solidarite.org")
+    assert member.groups.filter(pk=space.group.pk).exists()
+    assert RegistrationRequest.objects.get(pk=request.pk).actor_id == draft.pk
+
+
 def test_an_existing_account_joins_the_group_instead_of_a_new_one(directory, editor):
     existing = User.objects.create_user("awa", "Awa.Traore@sgs-solidarite.org", "x" * 16)
-    space = approve_registration(request=make_request(), by=editor)
+    space = approve_registration(registration=make_request(), by=editor)
     assert existing.groups.filter(pk=space.group.pk).exists()
     assert User.objects.filter(email__iexact="awa.traore@sgs-solidarite.org").count() == 1
 
 
 def test_two_actors_with_the_same_name_get_two_groups(directory, editor):
-    first = approve_registration(request=make_request(contact_email="a@un.example"), by=editor)
-    second = approve_registration(request=make_request(contact_email="b@deux.example"), by=editor)
+    first = approve_registration(registration=make_request(contact_email="a@un.example"), by=editor)
+    second = approve_registration(
+        registration=make_request(contact_email="b@deux.example"), by=editor
+    )
     assert first.group != second.group
     assert first.actor.slug != second.actor.slug
 
 
 def test_rejected_or_duplicate_requests_cannot_be_approved(directory, editor):
-    rejected = reject_registration(request=make_request(), by=editor, reason="Hors champ")
+    rejected = reject_registration(registration=make_request(), by=editor, reason="Hors champ")
     with pytest.raises(RegistrationError):
-        approve_registration(request=rejected, by=editor)
+        approve_registration(registration=rejected, by=editor)
     actor = ActorPageFactory(parent=directory)
-    duplicate = mark_duplicate(request=make_request(), by=editor, duplicate_of=actor)
+    duplicate = mark_duplicate(registration=make_request(), by=editor, duplicate_of=actor)
     with pytest.raises(RegistrationError):
-        approve_registration(request=duplicate, by=editor)
+        approve_registration(registration=duplicate, by=editor)
     assert MemberSpace.objects.count() == 0
 
 
@@ -216,7 +260,7 @@ def test_provision_member_space_for_a_hand_made_actor_is_idempotent(directory):
 
 def test_description_with_markup_is_escaped_in_the_new_page(directory, editor):
     request = make_request(description="Ligne <b>un</b>\nLigne deux")
-    actor = approve_registration(request=request, by=editor).actor
+    actor = approve_registration(registration=request, by=editor).actor
     assert actor.body == "<p>Ligne &lt;b&gt;un&lt;/b&gt;</p><p>Ligne deux</p>"
 
 
@@ -225,7 +269,7 @@ def test_description_with_markup_is_escaped_in_the_new_page(directory, editor):
 
 def test_rejection_stores_the_reason_and_mails_it(directory, editor):
     request = reject_registration(
-        request=make_request(), by=editor, reason="Votre structure n'est pas en région."
+        registration=make_request(), by=editor, reason="Votre structure n'est pas en région."
     )
     assert request.status == RegistrationRequest.Status.REJECTED
     assert request.reviewed_at is not None
@@ -234,8 +278,8 @@ def test_rejection_stores_the_reason_and_mails_it(directory, editor):
 
 
 def test_rejection_with_a_failing_mail_server_is_still_stored(directory, editor):
-    with mock.patch("directory.services.send_mail", side_effect=OSError("smtp down")):
-        reject_registration(request=make_request(), by=editor, reason="Hors champ")
+    with mock.patch("directory.services.common.send_mail", side_effect=OSError("smtp down")):
+        reject_registration(registration=make_request(), by=editor, reason="Hors champ")
     assert RegistrationRequest.objects.get().status == RegistrationRequest.Status.REJECTED
 
 
@@ -307,6 +351,35 @@ def editor_client(client, editor):
     return client
 
 
+def test_request_exports_neutralise_formulas_and_show_labels(editor_client, directory):
+    make_request(
+        name='=HYPERLINK("http://pirate.example","Ouvrir")',
+        acronym="+1+1",
+        city="Pau\x02\x1f",
+        contact_name="@SUM(A1)",
+        status=RegistrationRequest.Status.REJECTED,
+    )
+    csv_response = editor_client.get("/admin/registration_requests/?export=csv")
+    assert csv_response.status_code == HTTPStatus.OK
+    body = b"".join(csv_response.streaming_content).decode("utf-8")
+    assert body.startswith("\ufeff")
+    headings, values = list(csv.reader(io.StringIO(body[1:]), delimiter=";"))
+    row = dict(zip(headings, values, strict=True))
+    assert row["Nom de la structure"].startswith("'=HYPERLINK(")
+    assert row["Sigle"] == "'+1+1"
+    assert row["Commune"] == "Pau"
+    assert row["Nom de la personne contact"] == "'@SUM(A1)"
+    assert row["Statut"] == "Rejetée"  # the label, not the code
+    xlsx_response = editor_client.get("/admin/registration_requests/?export=xlsx")
+    assert xlsx_response.status_code == HTTPStatus.OK
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(xlsx_response.streaming_content))).active
+    headings, values = list(sheet.iter_rows(values_only=True))
+    row = dict(zip(headings, values, strict=True))
+    assert row["Sigle"] == "'+1+1"
+    assert row["Commune"] == "Pau"
+    assert row["Statut"] == "Rejetée"
+
+
 def test_listing_filters_by_status_and_shows_duplicate_flags(editor_client, directory):
     make_request(
         name="En attente A",
@@ -336,7 +409,14 @@ def test_inspect_view_shows_the_full_request_escaped(editor_client, directory):
     html = response.content.decode()
     assert "awa.traore@sgs-solidarite.org" in html
     assert "<script>alert(1)</script>" not in html
-    assert "Approuver (avec corrections)" in html
+    assert "Corriger la demande avant d'approuver" in html
+
+
+def test_inspect_view_says_the_request_is_linked_to_an_imported_draft(editor_client, directory):
+    draft = imported_draft(directory, title="SGS (base 2020)")
+    request = make_request(claimed_actor=draft)
+    html = editor_client.get(f"/admin/registration_requests/inspect/{request.pk}/").content
+    assert "correspond au brouillon importé « SGS (base 2020) »" in html.decode()
 
 
 def test_approve_with_edits_through_the_admin(
@@ -404,7 +484,7 @@ def test_invited_member_sets_a_password_with_the_link(
     client, directory, editor, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        approve_registration(request=make_request(), by=editor)
+        approve_registration(registration=make_request(), by=editor)
     body = mail.outbox[-1].body
     link = re.search(r"http://testserver(/admin/password_reset/confirm/\S+/)", body).group(1)
     response = client.get(link, follow=True)
@@ -462,6 +542,6 @@ def test_editors_dashboard_counts_the_pending_requests(editor_client, directory)
     make_request(name="En attente B", contact_email="b@exemple.org")
     make_request(name="Refusée C", status=RegistrationRequest.Status.REJECTED)
     html = editor_client.get("/admin/").content.decode()
-    assert "Demandes de référencement" in html
-    assert "2 demandes en attente" in html
+    assert "À traiter" in html
+    assert "<strong>2</strong> demandes de référencement en attente" in html
     assert "/admin/registration_requests/?status=en_attente" in html

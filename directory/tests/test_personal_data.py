@@ -1,4 +1,4 @@
-"""Personal data (checklist 31-33): export, anonymisation, retention of rejected requests."""
+"""Personal data: export, anonymisation, retention of rejected requests."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from directory.models import ActorPage, RegistrationRequest
-from directory.services import approve_registration
+from directory.services.registration import approve_registration
 
 from .registration_helpers import make_editor, make_request
 
@@ -25,7 +25,7 @@ EMAIL = "awa.traore@sgs-solidarite.org"
 def approved(directory):
     editor = make_editor()
     request = make_request(contact_phone="06 11 22 33 44", message="Bonjour l'équipe")
-    space = approve_registration(request=request, by=editor)
+    space = approve_registration(registration=request, by=editor)
     make_request(name="Autre structure", contact_email="autre@ailleurs.example")
     return request, space, editor
 
@@ -124,3 +124,21 @@ def test_purge_retention_is_configurable(directory):
     assert RegistrationRequest.objects.exists()
     call_command("purge_registration_requests", "--days", "30", stdout=StringIO())
     assert not RegistrationRequest.objects.exists()
+
+
+def test_a_source_registered_by_another_app_is_exported_and_erased():
+    from wagtail import hooks
+
+    from directory.personal_data import PERSONAL_DATA_HOOK, PersonalDataSource
+    from directory.services.personal_data import anonymise_personal_data, export_personal_data
+
+    erased = []
+    source = PersonalDataSource(
+        key="lettre",
+        export=lambda email: [{"email": email}],
+        erase=lambda email: erased.append(email) or 1,
+    )
+    with hooks.register_temporarily(PERSONAL_DATA_HOOK, lambda: source):
+        assert export_personal_data(email=f" {EMAIL} ")["lettre"] == [{"email": EMAIL}]
+        assert anonymise_personal_data(email=EMAIL)["lettre"] == 1
+    assert erased == [EMAIL]

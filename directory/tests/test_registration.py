@@ -11,18 +11,25 @@ from unittest import mock
 import pytest
 from django.core import mail
 from django.test import Client, override_settings
+from django.utils import timezone
 
 from directory.models import RegistrationRequest
 from directory.registration_forms import (
     NEWSLETTER_CONSENT_VERSION,
     PUBLICATION_CONSENT_VERSION,
-    started_token,
     validate_siret,
 )
 from directory.registration_selectors import find_duplicates, normalise_name
+from home.antispam import started_token
 
 from .factories import ActorPageFactory
-from .registration_helpers import OTHER_VALID_SIRET, VALID_SIRET, form_data, make_request
+from .registration_helpers import (
+    OTHER_VALID_SIRET,
+    VALID_SIRET,
+    form_data,
+    imported_draft,
+    make_request,
+)
 
 URL = "/annuaire/referencement/"
 pytestmark = pytest.mark.django_db
@@ -94,7 +101,7 @@ def test_editors_are_notified(client, directory, settings):
 def test_failing_mail_server_keeps_the_request_and_shows_success(client, directory, caplog):
     with (
         mock.patch(
-            "directory.services.send_mail",
+            "directory.services.common.send_mail",
             side_effect=ConnectionRefusedError("refused for awa.traore@sgs-solidarite.org"),
         ),
         caplog.at_level(logging.ERROR, logger="directory.services"),
@@ -233,17 +240,45 @@ def test_sixth_submission_in_the_hour_gets_429_and_a_readable_page(client, direc
     response = post(client, name="Association de trop", siret="", rna="")
     assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
     assert "Trop de demandes" in response.content.decode()
+    assert 0 < int(response["Retry-After"]) <= 3600
     assert RegistrationRequest.objects.count() == 5
     # Another address is not affected.
     other = Client(REMOTE_ADDR="203.0.113.9")
     assert post(other, name="Autre adresse", siret="", rna="").status_code == HTTPStatus.FOUND
 
 
+@override_settings(REGISTRATION_RATE_LIMIT=5, PROXY_COUNT=1)
+def test_behind_the_proxy_five_visitors_do_not_use_up_a_sixth_ones_limit(directory):
+    # Every request comes from the proxy's address; the visitor is in X-Forwarded-For.
+    for number in range(1, 7):
+        visitor = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=f"198.51.100.{number}")
+        response = post(visitor, name=f"Association numéro {number}", siret="", rna="")
+        assert response.status_code == HTTPStatus.FOUND
+    assert RegistrationRequest.objects.count() == 6
+
+
+@override_settings(REGISTRATION_RATE_LIMIT=2, PROXY_COUNT=0)
+def test_with_no_proxy_trusted_a_spoofed_forwarded_for_does_not_escape_the_limit(directory):
+    statuses = [
+        post(
+            Client(REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR=f"198.51.100.{number}"),
+            name=f"Association numéro {number}",
+            siret="",
+            rna="",
+        ).status_code
+        for number in range(3)
+    ]
+    assert statuses == [HTTPStatus.FOUND, HTTPStatus.FOUND, HTTPStatus.TOO_MANY_REQUESTS]
+
+
+@override_settings(REGISTRATION_RATE_LIMIT=1)
 def test_rate_limit_is_counted_in_the_shared_cache(client, directory):
     from django.core.cache import cache
 
-    post(client)
-    assert cache.get("registration-rate:127.0.0.1") == 1
+    assert post(client, name="Première", siret="", rna="").status_code == HTTPStatus.FOUND
+    assert post(client, name="Seconde", siret="", rna="").status_code == 429
+    cache.clear()  # the count lived in the cache: emptied, the address may send again
+    assert post(client, name="Troisième", siret="", rna="").status_code == HTTPStatus.FOUND
 
 
 def test_forged_csrf_token_gets_403_and_stores_nothing(directory):
@@ -329,4 +364,89 @@ def test_webmail_domains_are_not_duplicates(directory):
 def test_same_email_domain_is_a_duplicate(directory):
     ActorPageFactory(parent=directory, title="Maison", email="info@maison-solidaire.fr")
     request = make_request(name="Autre", contact_email="jean@maison-solidaire.fr")
-    assert find_duplicates(request)[0]["reasons"] == ["même domaine d'adresse électronique"]
+    reasons = find_duplicates(request)[0]["reasons"]
+    assert "même domaine d'adresse électronique" in reasons
+    # The shared postcode supports the match; it never flags on its own.
+    assert set(reasons) <= {"même domaine d'adresse électronique", "même code postal"}
+
+
+# --- Imported drafts claimed by their structure ---------------------------------------------
+
+
+def _claimed(client, **overrides) -> int | None:
+    response = post(client, **overrides)
+    assert response.status_code == HTTPStatus.FOUND
+    return RegistrationRequest.objects.get().claimed_actor_id
+
+
+@pytest.mark.parametrize(
+    "draft_values",
+    [
+        pytest.param({"title": "Nom de la base", "siret": VALID_SIRET}, id="siret"),
+        pytest.param({"title": "Nom de la base", "rna": "W332001234"}, id="rna"),
+        pytest.param(
+            {"title": "SOLIDARITÉ GIRONDE-SAHEL", "postcode": "33000"}, id="name-postcode"
+        ),
+        pytest.param(
+            {"title": "Nom de la base", "website": "http://sgs-solidarite.org/"}, id="website"
+        ),
+        pytest.param(
+            {"title": "Nom de la base", "email": "bureau@sgs-solidarite.org"}, id="email-domain"
+        ),
+    ],
+)
+def test_a_request_is_linked_to_the_imported_draft_it_matches(client, directory, draft_values):
+    draft = imported_draft(directory, **{"postcode": "40000", **draft_values})
+    ActorPageFactory(parent=directory, title="Sans rapport", siret=OTHER_VALID_SIRET)
+
+    assert _claimed(client) == draft.pk
+    # The editors still see why it matched.
+    flags = RegistrationRequest.objects.get().duplicate_flags
+    assert [flag["id"] for flag in flags] == [draft.pk]
+
+
+def test_the_strongest_rule_wins_over_a_weaker_match(client, directory):
+    imported_draft(directory, title="Solidarité Gironde Sahel", postcode="33000")
+    by_siret = imported_draft(directory, title="SGS (base 2020)", siret=VALID_SIRET)
+    assert _claimed(client) == by_siret.pk
+
+
+def test_two_imported_drafts_matching_alike_link_none(client, directory):
+    imported_draft(directory, title="Solidarité Gironde Sahel", postcode="33000")
+    imported_draft(directory, title="Solidarite gironde sahel", slug="sgs-bis", postcode="33000")
+    assert _claimed(client, siret="", rna="") is None
+    assert len(RegistrationRequest.objects.get().duplicate_flags) == 2
+
+
+def test_a_same_name_with_another_siret_is_not_linked(client, directory):
+    imported_draft(
+        directory, title="Solidarité Gironde Sahel", postcode="33000", siret=OTHER_VALID_SIRET
+    )
+    assert _claimed(client) is None
+
+
+@pytest.mark.parametrize(
+    "draft_values",
+    [
+        pytest.param({"qualification_status": "qualifie"}, id="qualified"),
+        pytest.param({"live": True}, id="published"),
+        pytest.param({"first_published_at": timezone.now()}, id="once-published"),
+    ],
+)
+def test_only_unqualified_never_published_drafts_are_linked(client, directory, draft_values):
+    imported_draft(directory, siret=VALID_SIRET, **draft_values)
+    assert _claimed(client) is None
+
+
+def test_a_draft_with_a_member_space_is_not_linked(client, directory):
+    from directory.services.member_spaces import provision_member_space
+
+    draft = imported_draft(directory, siret=VALID_SIRET)
+    provision_member_space(actor=draft)
+    assert _claimed(client) is None
+
+
+def test_an_explicit_claim_is_kept(client, directory):
+    imported_draft(directory, siret=VALID_SIRET)
+    live = ActorPageFactory(parent=directory, title="Eau Vive Aquitaine")
+    assert _claimed(client, claimed_actor=live.pk) == live.pk

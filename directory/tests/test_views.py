@@ -127,7 +127,7 @@ def test_filters(client, actors, query, expected):
 
 def test_option_counts_and_removable_active_filters(client, actors):
     response = client.get("/annuaire/?departement=33&odd=6")
-    facets = {group["name"]: group["options"] for group in response.context["facet_groups"]}
+    facets = {group.name: group.options for group in response.context["facet_groups"]}
     odd = {option.value: option.count for option in facets["odd"]}
     # Counts of a filter's options take the other filters into account, not its own.
     assert odd["6"] == 2
@@ -137,7 +137,7 @@ def test_option_counts_and_removable_active_filters(client, actors):
     assert dep["33"] == 2
     assert dep["86"] == 0
     active = response.context["active_filters"]
-    assert {a["label"] for a in active} == {"Gironde (33)", "6. Eau propre et assainissement"}
+    assert {a.label for a in active} == {"Gironde (33)", "6. Eau propre et assainissement"}
     content = response.content.decode()
     assert 'href="/annuaire/?odd=6"' in content  # removing the département filter
 
@@ -247,6 +247,13 @@ def test_geojson_served_gzipped_from_cache_and_refreshed_on_publish(client, dire
     assert "Nouvel acteur" not in {f["properties"]["name"] for f in collection["features"]}
 
 
+def _spreadsheet_csv(response) -> list[dict]:
+    """The default CSV: UTF-8 with a byte-order mark, `;` between columns."""
+    content = response.content.decode("utf-8")
+    assert content.startswith("\ufeff")
+    return list(csv.DictReader(io.StringIO(content[1:]), delimiter=";"))
+
+
 def test_csv_public_fields_and_formula_injection(client, directory, actors):
     ActorPageFactory(parent=directory, title='=HYPERLINK("http://x")', acronym="+SUM(A1)")
     ActorPageFactory(parent=directory, title="@cmd", city="-2+3")
@@ -254,7 +261,7 @@ def test_csv_public_fields_and_formula_injection(client, directory, actors):
     assert response.status_code == HTTPStatus.OK
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     content = response.content.decode("utf-8")
-    rows = list(csv.DictReader(io.StringIO(content)))
+    rows = _spreadsheet_csv(response)
     assert len(rows) == 6
     by_name = {row["nom"]: row for row in rows}
     assert '\'=HYPERLINK("http://x")' in by_name
@@ -264,12 +271,26 @@ def test_csv_public_fields_and_formula_injection(client, directory, actors):
     assert eau["longitude"] == "-0.5792"  # numbers are not text: left alone
     assert eau["odd"] == "3 ; 6"
     assert eau["pays"] == "BF"
+    assert eau["adhesion"] in {"Adhérent du réseau", "Référencé"}  # the label, not the code
     for private in ("NOTE-SECRETE", "prive@example.org", "0600000000"):
         assert private not in content
-    filtered = list(
-        csv.DictReader(io.StringIO(client.get("/annuaire/actors.csv?pays=BF").content.decode()))
-    )
+    filtered = _spreadsheet_csv(client.get("/annuaire/actors.csv?pays=BF"))
     assert [row["nom"] for row in filtered] == ["Eau Vive Gironde"]
+
+
+def test_csv_for_programs_is_comma_separated_without_byte_order_mark(client, directory, actors):
+    ActorPageFactory(parent=directory, title="=1+1")
+    content = client.get("/annuaire/actors.csv?pays=BF&sep=comma").content.decode("utf-8")
+    assert not content.startswith("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(content)))
+    assert [row["nom"] for row in rows] == ["Eau Vive Gironde"]
+    everyone = list(
+        csv.DictReader(io.StringIO(client.get("/annuaire/actors.csv?sep=comma").content.decode()))
+    )
+    assert "'=1+1" in {row["nom"] for row in everyone}
+    # The directory page offers both files.
+    page = client.get("/annuaire/").content.decode()
+    assert "actors.csv?sep=comma" in page
 
 
 def test_projects_list_and_geojson(client, directory, actors):
@@ -443,7 +464,7 @@ def test_project_query_counts_are_bounded_and_constant_at_10_and_200_projects(
 
 
 def test_map_feature_follows_publication_relations_and_taxonomies(client, directory, actors):
-    """actors.geojson reads each actor's precomputed `map_feature`: it follows a publication,
+    """actors.geojson reads each actor's stored `map_properties`: it follows a publication,
     a change of relations outside `save()`, a taxonomy renamed, and rows written in bulk."""
     from directory.models import Theme
 
@@ -468,13 +489,16 @@ def test_map_feature_follows_publication_relations_and_taxonomies(client, direct
     culture.slug = "culture-patrimoine"
     culture.save()
     assert "culture-patrimoine" in eau_feature()["properties"]["themes"]
-    # Rows written in bulk without it: computed on the first export, same result.
+    # Rows written in bulk without them: computed by the export, same result, and the
+    # request writes nothing (a read never writes).
     before = eau_feature()
-    ActorPage.objects.update(map_feature="")
+    ActorPage.objects.update(map_properties=None)
     assert eau_feature() == before
-    assert ActorPage.objects.get(pk=eau.pk).map_feature != ""
+    assert ActorPage.objects.get(pk=eau.pk).map_properties is None
     # Without a place: nothing to draw.
-    assert ActorPage.objects.get(pk=actors["sans-lieu"].pk).map_feature == ""
+    cache.clear()
+    ids = {f["properties"]["id"] for f in geojson(client, "/annuaire/actors.geojson")["features"]}
+    assert actors["sans-lieu"].pk not in ids
 
 
 def test_cached_exports_cost_one_query_and_follow_restrictions_and_unpublishing(

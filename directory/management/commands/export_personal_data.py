@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email
 
-from directory.services import anonymise_personal_data, export_personal_data
+from directory.services.personal_data import anonymise_personal_data, export_personal_data
 
 
 class Command(BaseCommand):
@@ -41,7 +41,14 @@ class Command(BaseCommand):
             self.stdout.write(text)
         if anonymise:
             counts = anonymise_personal_data(email=email)
+            others = "".join(
+                f", {key} : {count}"
+                for key, count in counts.items()
+                if key not in {"registration_requests", "actor_pages", "accounts"}
+            )
             self.stderr.write(
                 "Anonymisé : {registration_requests} demande(s), {actor_pages} fiche(s), "
-                "{accounts} compte(s).".format(**counts)
+                "{accounts} compte(s)".format(**counts)
+                + others
+                + "."
             )

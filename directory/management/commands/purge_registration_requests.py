@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from directory.services import purge_rejected_requests
+from directory.services.registration import purge_rejected_requests
 
 
 class Command(BaseCommand):
