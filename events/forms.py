@@ -1,5 +1,5 @@
-"""The built-in registration form, with the référencement form's anti-spam (a honeypot
-and a signed timestamp of when the form was shown)."""
+"""The built-in registration form, with the public forms' anti-spam (`home.antispam`: a
+honeypot and a signed, single-use timestamp of when the form was shown)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import ActorPage
-from directory.registration_forms import AntiSpamMixin
+from home.antispam import AntiSpamMixin
 
 
 class RegistrationForm(AntiSpamMixin, forms.Form):

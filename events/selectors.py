@@ -7,37 +7,19 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Length, Substr
 from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction
 
-from directory.models import classification_context
-from home.models import CARD_IMAGE_FILTER, CustomImage
+from directory.models import ActorPage, classification_context
+from directory.permissions import member_spaces_for
+from home.models import CARD_IMAGE_FILTERS, CustomImage
 
+from . import caches
 from .dates import MONTH_NAMES, local
 from .filters import AgendaFilters
 from .models import EventIndexPage, EventPage, EventSession, Registration
-
-GENERATION_KEY = "events:generation"
-
-
-def agenda_generation() -> int:
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        value = cache.get(GENERATION_KEY, 1)
-    return int(value)
-
-
-def bump_agenda_generation() -> None:
-    """Make every cached feed stale (publishing, moving or deleting an event)."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, 2, timeout=None)
-
 
 # --- Listing ----------------------------------------------------------------------------
 
@@ -84,34 +66,29 @@ class GroupChoice:
 def group_choices() -> list[GroupChoice]:
     """The published working groups that have published events (the `groupe` filter), kept
     until the next publication of any page (the page cache's generation)."""
-    from home.page_cache import current_generation
-
-    key = f"events:group-choices:{current_generation()}:{agenda_generation()}"
-    rows = cache.get(key)
-    if rows is None:
-        rows = list(
+    rows = caches.GROUP_CHOICES.get_or_build(
+        build=lambda: list(
             Page.objects.live()
             .filter(
-                content_type__app_label="resources",
+                content_type__app_label="working_groups",
                 content_type__model="grouppage",
                 pk__in=EventPage.objects.live().filter(group__isnull=False).values("group_id"),
             )
             .order_by("title", "pk")
             .values_list("slug", "title", "pk")
         )
-        cache.set(key, rows, 3600)
+    )
     return [GroupChoice(*row) for row in rows]
 
 
 def event_cards(queryset: QuerySet[EventPage]) -> QuerySet[EventPage]:
     """What a card needs, in a constant number of queries."""
+    card_renditions = CustomImage.objects.prefetch_renditions(*CARD_IMAGE_FILTERS)
     return (
         queryset.select_related("organiser", "departement")
         .prefetch_related(
-            Prefetch(
-                "listing_image", queryset=CustomImage.objects.prefetch_renditions(CARD_IMAGE_FILTER)
-            ),
-            Prefetch("image", queryset=CustomImage.objects.prefetch_renditions(CARD_IMAGE_FILTER)),
+            Prefetch("listing_image", queryset=card_renditions),
+            Prefetch("image", queryset=card_renditions),
         )
         .annotate(confirmed_count=confirmed_subquery())
         .defer_streamfields()
@@ -119,10 +96,10 @@ def event_cards(queryset: QuerySet[EventPage]) -> QuerySet[EventPage]:
 
 
 def confirmed_subquery() -> Coalesce:
-    """Confirmed registrations of each event, as a subquery: unlike a joined `Count`, it
-    leaves the pagination's COUNT and the ordering alone."""
+    """Registrations holding a place (confirmed or to confirm) of each event, as a subquery:
+    unlike a joined `Count`, it leaves the pagination's COUNT and the ordering alone."""
     counts = (
-        Registration.objects.filter(event=OuterRef("pk"), status=Registration.Status.CONFIRMED)
+        Registration.objects.filter(event=OuterRef("pk"), status__in=Registration.PLACE_HOLDING)
         .order_by()
         .values("event")
         .annotate(n=Count("pk"))
@@ -184,27 +161,12 @@ def upcoming_events(
     return list(queryset.order_by("start_at", "pk")[:limit])
 
 
-def fill_state(events: list[EventPage]) -> None:
-    """Set `confirmed_count` on events that were not annotated (one query)."""
-    missing = [e.pk for e in events if not hasattr(e, "confirmed_count")]
-    if not missing:
-        return
-    counts = dict(
-        Registration.objects.filter(event_id__in=missing, status=Registration.Status.CONFIRMED)
-        .values_list("event_id")
-        .annotate(n=Count("pk"))
-    )
-    for event in events:
-        if not hasattr(event, "confirmed_count"):
-            event.confirmed_count = counts.get(event.pk, 0)
-
-
 # --- Event page -------------------------------------------------------------------------
 
 
 def event_page_context(*, event: EventPage) -> dict[str, Any]:
     sessions = list(event.sessions.all().order_by("start_at", "pk"))
-    confirmed = event.registrations.filter(status=Registration.Status.CONFIRMED).count()
+    confirmed = event.registrations.filter(status__in=Registration.PLACE_HOLDING).count()
     event.confirmed_count = confirmed
     group = event.group if event.group_id else None
     return {
@@ -222,7 +184,7 @@ def places_left(event: EventPage) -> int | None:
         return None
     confirmed = getattr(event, "confirmed_count", None)
     if confirmed is None:
-        confirmed = event.registrations.filter(status=Registration.Status.CONFIRMED).count()
+        confirmed = event.registrations.filter(status__in=Registration.PLACE_HOLDING).count()
     return max(event.capacity - confirmed, 0)
 
 
@@ -335,3 +297,56 @@ def site_relative_url(request, url_path: str) -> str:
         if root.site_id == site.pk and url_path.startswith(root.root_path):
             return "/" + url_path[len(root.root_path) :]
     return url_path
+
+
+def member_upcoming_events(*, root: Page, limit: int = 10) -> list[EventPage]:
+    """The events still to come under an actor page, drafts included, each with its number of
+    confirmed registrations and of people on its waiting list (one query)."""
+    return list(
+        EventPage.objects.descendant_of(root)
+        .filter(Q(end_at__gte=timezone.now()) | Q(end_at__isnull=True))
+        .annotate(
+            confirmed_count=Count(
+                "registrations", filter=Q(registrations__status=Registration.Status.CONFIRMED)
+            ),
+            waiting_count=Count(
+                "registrations", filter=Q(registrations__status=Registration.Status.WAITING)
+            ),
+        )
+        .only("pk", "title", "live", "start_at", "end_at", "capacity", "registration_mode")
+        .order_by(Coalesce("start_at", "first_published_at").asc(nulls_last=True), "pk")[:limit]
+    )
+
+
+def registration_initial(*, user) -> dict[str, Any]:
+    """What the registration form can fill in for a logged-in person: its name and address
+    from the account, its structure from its member space (a published actor)."""
+    if not (user and user.is_authenticated):
+        return {}
+    initial = {"first_name": user.first_name, "last_name": user.last_name, "email": user.email}
+    actor_id = (
+        member_spaces_for(user)
+        .filter(actor__live=True)
+        .order_by("pk")
+        .values_list("actor_id", flat=True)
+        .first()
+    )
+    if actor_id:
+        initial["actor"] = actor_id
+    return {name: value for name, value in initial.items() if value}
+
+
+def member_event_kind() -> str:
+    """The kind members give their events most often (the events under actor pages), the
+    « Événement de membre » kind while they have none."""
+    most_common = (
+        EventPage.objects.filter(
+            Exists(ActorPage.objects.filter(path=Substr(OuterRef("path"), 1, Length("path"))))
+        )
+        .values("kind")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "kind")
+        .values_list("kind", flat=True)
+        .first()
+    )
+    return most_common or EventPage.Kind.MEMBER_EVENT

@@ -5,13 +5,11 @@ from __future__ import annotations
 import datetime
 import json
 import logging
-from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import (
     Http404,
@@ -30,10 +28,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 from wagtail.models import Page
 
-from directory.views_registration import over_rate_limit
+from home import limits
+from home.facets import FacetGroup, active_filters, options
 
-from . import selectors, services
-from .dates import event_dates, local, session_line
+from . import caches, selectors, services
+from .dates import MONTH_NAMES, event_dates, local, session_line
 from .feeds import UpcomingEventsFeed, build_calendar
 from .filters import AgendaFilters
 from .forms import RegistrationForm
@@ -73,14 +72,7 @@ def _filter_context(request: HttpRequest, filters: AgendaFilters) -> dict[str, A
         "groupe": [(g.slug, g.title) for g in selectors.group_choices()],
     }
     groups = [
-        {
-            "name": name,
-            "legend": legend,
-            "options": [
-                {"value": value, "label": label, "selected": value in getattr(filters, name)}
-                for value, label in labelled[name]
-            ],
-        }
+        FacetGroup(name, str(legend), options(labelled[name], selected=getattr(filters, name)))
         for name, legend in FILTER_LEGENDS
     ]
     titles = {
@@ -92,24 +84,21 @@ def _filter_context(request: HttpRequest, filters: AgendaFilters) -> dict[str, A
         "passes": _("Archives"),
     }
     labels = {name: dict(values) for name, values in labelled.items()}
-    active = []
-    for name, value in filters.items():
+
+    def label_of(name: str, value: str) -> str:
         if name == "mois":
             year, month = value.split("-")
-            from .dates import MONTH_NAMES
+            return f"{MONTH_NAMES[int(month)]} {year}"
+        if name == "passes":
+            return _("événements passés")
+        return labels[name].get(value, value)
 
-            label = f"{MONTH_NAMES[int(month)]} {year}"
-        elif name == "passes":
-            label = _("événements passés")
-        else:
-            label = labels[name].get(value, value)
-        active.append(
-            {
-                "name": titles[name],
-                "label": label,
-                "remove_querystring": filters.querystring(without=(name, value)),
-            }
-        )
+    active = active_filters(
+        filters.items(),
+        titles=titles,
+        label_of=label_of,
+        querystring_without=lambda pair: filters.querystring(without=pair),
+    )
     querystring = filters.querystring()
     return {
         "filters": filters,
@@ -120,28 +109,26 @@ def _filter_context(request: HttpRequest, filters: AgendaFilters) -> dict[str, A
     }
 
 
-# The rendered results stay this long at most: time moves events into the archive and closes
-# registrations; publications and registrations change the key at once.
-RESULTS_CACHE_SECONDS = 300
-
-
 def _results_html(request: HttpRequest, filters: AgendaFilters) -> str:
     """The results (count, months, cards, pagination), rendered once per filters, page and
     five-minute slot, and kept in the cache."""
     page_param = (request.GET.get("page") or "1")[:10]
-    slot = int(timezone.now().timestamp()) // RESULTS_CACHE_SECONDS
-    key = (
-        f"events:results:{selectors.agenda_generation()}:{slot}:{filters.cache_key()}:{page_param}"
+    slot = int(timezone.now().timestamp()) // caches.RESULTS.timeout
+    return caches.RESULTS.get_or_build(
+        slot,
+        filters.cache_key(),
+        page_param,
+        build=lambda: _render_results(request, filters),
     )
-    html = cache.get(key)
-    if html is not None:
-        return html
+
+
+def _render_results(request: HttpRequest, filters: AgendaFilters) -> str:
     events = selectors.event_cards(selectors.filtered_events(filters=filters))
     paginator = Paginator(events, settings.EVENTS_PER_PAGE)
     # `get_page` turns page=abc, page=-3 or page=99999 into a valid page.
     page_obj = paginator.get_page(request.GET.get("page"))
     page_events = [decorate(event) for event in page_obj.object_list]
-    html = render_to_string(
+    return render_to_string(
         "events/includes/results.html",
         {
             "page_obj": page_obj,
@@ -151,8 +138,6 @@ def _results_html(request: HttpRequest, filters: AgendaFilters) -> str:
         },
         request=request,
     )
-    cache.set(key, html, RESULTS_CACHE_SECONDS)
-    return html
 
 
 def event_list(request: HttpRequest, *, index: EventIndexPage) -> HttpResponse:
@@ -385,23 +370,20 @@ def agenda_calendar_bytes(request: HttpRequest, *, index: EventIndexPage) -> byt
     """The feed of the filters, built once per publication, filter set and day."""
     filters = AgendaFilters.from_query(request.GET)
     root_url, root_path = selectors.site_root_paths(request)
-    key = (
-        f"events:ics:{selectors.agenda_generation()}:{root_url}:"
-        f"{timezone.localdate().isoformat()}:{filters.cache_key()}"
+
+    def build() -> bytes:
+        events = selectors.filtered_events(filters=filters)
+        sessions = selectors.feed_sessions(events, limit=settings.EVENTS_FEED_MAX_EVENTS)
+
+        def url_for(session: FeedSession) -> str:
+            return selectors.url_from_path(session.url_path, root_url=root_url, root_path=root_path)
+
+        name = f"{index.title} – {settings.WAGTAIL_SITE_NAME}"
+        return build_calendar(sessions, name=name, url_for=url_for)
+
+    return caches.FEEDS.get_or_build(
+        root_url, timezone.localdate().isoformat(), filters.cache_key(), build=build
     )
-    data = cache.get(key)
-    if data is not None:
-        return data
-    events = selectors.filtered_events(filters=filters)
-    sessions = selectors.feed_sessions(events, limit=settings.EVENTS_FEED_MAX_EVENTS)
-
-    def url_for(session: FeedSession) -> str:
-        return selectors.url_from_path(session.url_path, root_url=root_url, root_path=root_path)
-
-    name = f"{index.title} – {settings.WAGTAIL_SITE_NAME}"
-    data = build_calendar(sessions, name=name, url_for=url_for)
-    cache.set(key, data, settings.EVENTS_FEED_CACHE_SECONDS)
-    return data
 
 
 @require_safe
@@ -437,11 +419,7 @@ def event_rss(request: HttpRequest, *, index: EventIndexPage) -> HttpResponse:
 # --- Registration -----------------------------------------------------------------------
 
 
-# Registrations count apart from the référencement requests, with the same limit and window.
-RATE_KEY = "events-registration-rate:{address}"
-
-
-def _rate_limited(request: HttpRequest, event: EventPage) -> HttpResponse:
+def _rate_limited(request: HttpRequest, event: EventPage, verdict: limits.Verdict) -> HttpResponse:
     context = {
         "window_minutes": settings.REGISTRATION_RATE_WINDOW_SECONDS // 60,
         "noindex": True,
@@ -449,8 +427,7 @@ def _rate_limited(request: HttpRequest, event: EventPage) -> HttpResponse:
     response = event.render(
         request, template="events/registration_rate_limited.html", context_overrides=context
     )
-    response.status_code = HTTPStatus.TOO_MANY_REQUESTS
-    return _private(response)
+    return _private(limits.with_retry_after(response, verdict))
 
 
 def registration_form(request: HttpRequest, *, event: EventPage) -> HttpResponse:
@@ -461,14 +438,19 @@ def registration_form(request: HttpRequest, *, event: EventPage) -> HttpResponse
     refusal = event.registration_closed_reason() or services.members_only_refusal(
         event, request.user
     )
-    form = RegistrationForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        form = RegistrationForm(request.POST)
+    else:
+        form = RegistrationForm(initial=selectors.registration_initial(user=request.user))
     status = 200
     if request.method == "POST":
         # The référencement form's anti-spam: a shared-cache counter per address, the
         # honeypot, the minimum fill time.
-        if over_rate_limit(request, key=RATE_KEY):
+        # Counted apart from the référencement requests, with the same limit and window.
+        verdict = limits.public_form(request, scope="event-registration")
+        if not verdict.allowed:
             logger.warning("Event registration: rate limit reached")
-            return _rate_limited(request, event)
+            return _rate_limited(request, event, verdict)
         if form.is_spam():
             # A bot: it stores nothing, and learns nothing either.
             logger.info("Event registration: honeypot filled, submission dropped")
@@ -480,8 +462,14 @@ def registration_form(request: HttpRequest, *, event: EventPage) -> HttpResponse
                 event_id=event.pk, data=form.cleaned_data, user=request.user
             )
         except services.RegistrationRefused as error:
-            form.add_error("email" if error.code == "duplicate" else None, error.message)
-            status = 409 if error.code == "duplicate" else 403
+            if error.code == "duplicate":
+                # Answered as a new registration, so the page never tells who is
+                # registered; the e-mail tells the person.
+                if error.registration is not None:
+                    services.send_already_registered_email(error.registration, event=event)
+                return HttpResponseRedirect(event.route_url("registered"))
+            form.add_error(None, error.message)
+            status = 403
         else:
             services.send_registration_email(
                 registration,
@@ -490,10 +478,9 @@ def registration_form(request: HttpRequest, *, event: EventPage) -> HttpResponse
                 if registration.is_confirmed
                 else None,
             )
-            token = services.registration_token(registration)
-            return HttpResponseRedirect(
-                f"{event.route_url('registered')}?{urlencode({'jeton': token})}"
-            )
+            # The page after the form is the same for everyone; the registration itself is
+            # reached through the link of the e-mail.
+            return HttpResponseRedirect(event.route_url("registered"))
     elif request.method == "POST" and refusal:
         status = 403
     elif request.method == "POST":
@@ -531,6 +518,15 @@ def _registration_for(request: HttpRequest, event: EventPage) -> Registration | 
 
 
 def registration_done(request: HttpRequest, *, event: EventPage) -> HttpResponse:
+    if "jeton" not in request.GET:
+        # Right after the form: "check your inbox", whether the address was new or not.
+        decorate(event)
+        response = event.render(
+            request,
+            template="events/registration_sent.html",
+            context_overrides={"noindex": True},
+        )
+        return _private(response)
     found = _registration_for(request, event)
     if isinstance(found, HttpResponse):
         return found

@@ -1,4 +1,4 @@
 from .pages import EventIndexPage, EventPage, EventSession
-from .registrations import Registration, is_network_member
+from .registrations import Registration
 
-__all__ = ["EventIndexPage", "EventPage", "EventSession", "Registration", "is_network_member"]
+__all__ = ["EventIndexPage", "EventPage", "EventSession", "Registration"]

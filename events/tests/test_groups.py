@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from resources.tests.factories import GroupIndexPageFactory, GroupPageFactory
+from working_groups.tests.factories import GroupPageFactory
 
 from .factories import make_event
 
@@ -20,8 +20,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def group(home):
-    index = GroupIndexPageFactory(parent=home)
-    return GroupPageFactory(parent=index, title="Groupe pays Burkina Faso", slug="burkina-faso")
+    return GroupPageFactory(parent=home, title="Groupe pays Burkina Faso", slug="burkina-faso")
 
 
 def meetings_section(html: str) -> str:

@@ -16,9 +16,10 @@ from django.db import connection, connections
 from django.test import RequestFactory, override_settings
 from icalendar import Calendar
 
-from directory.registration_forms import started_token
 from events import services
 from events.models import EventPage, Registration
+from home import limits
+from home.antispam import started_token
 from home.page_cache import HEADER
 
 from .factories import RegistrationFactory, make_event, paris
@@ -60,12 +61,16 @@ def register_url(event) -> str:
     return f"{event.url}inscription/"
 
 
-def token_from(response) -> str:
-    match = re.search(r"jeton=([^&\s\"]+)", response["Location"])
+def manage_path(message) -> str:
+    """The path of the "see or cancel your registration" link of an e-mail."""
+    match = re.search(r"https?://[^/\s]+(/\S*inscription/confirmation/\?jeton=\S+)", message.body)
     assert match
-    from urllib.parse import unquote
+    return match.group(1)
 
-    return unquote(match.group(1))
+
+def visible(response) -> str:
+    """The page as a person reads it (the per-request CSRF token aside)."""
+    return re.sub(r'"[A-Za-z0-9+/=_-]{32,}"', "", response.text)
 
 
 def test_registration_is_confirmed_with_an_email_and_an_ics(client, event):
@@ -81,7 +86,12 @@ def test_registration_is_confirmed_with_an_email_and_an_ics(client, event):
     [(filename, content, mimetype)] = message.attachments
     assert filename.endswith(".ics") and mimetype.startswith("text/calendar")
     assert len(list(Calendar.from_ical(content).walk("VEVENT"))) == 2
-    done = client.get(response["Location"])
+    assert response["Location"] == f"{event.url}inscription/confirmation/"
+    sent = client.get(response["Location"])
+    assert "Vérifiez votre messagerie" in sent.text
+    assert "no-store" in sent["Cache-Control"]
+    # The registration itself is behind the e-mail's link.
+    done = client.get(manage_path(message))
     assert done.status_code == HTTPStatus.OK
     assert "Inscription confirmée" in done.text
     assert "salle-formation" in done.text  # the link is for registered people
@@ -102,6 +112,29 @@ def test_full_event_puts_people_on_the_waiting_list(client, event):
     assert "salle-formation" not in waiting_mail.body
     page = client.get(event.url)
     assert "liste d'attente" in page.text
+
+
+def test_an_event_the_team_validates_holds_registrations_to_confirm(client, event):
+    event.registrations_need_confirmation = True
+    event.save_revision().publish()
+    client.post(register_url(event), form_data(email="premiere@exemple.org"))
+    client.post(register_url(event), form_data(email="deuxieme@exemple.org"))
+    client.post(register_url(event), form_data(email="troisieme@exemple.org"))
+    statuses = dict(Registration.objects.values_list("email", "status"))
+    # Two places, held while they wait for an editor; the third person waits for a place.
+    assert statuses == {
+        "premiere@exemple.org": Registration.Status.TO_CONFIRM,
+        "deuxieme@exemple.org": Registration.Status.TO_CONFIRM,
+        "troisieme@exemple.org": Registration.Status.WAITING,
+    }
+    first_mail = mail.outbox[0]
+    assert first_mail.subject.startswith("Inscription reçue, à confirmer")
+    assert first_mail.attachments == []
+    assert "est bien reçue et votre place réservée" in first_mail.body
+    assert "salle-formation" not in first_mail.body  # the link is sent once confirmed
+    done = client.get(manage_path(first_mail))
+    assert "Inscription reçue, à confirmer" in done.text
+    assert "salle-formation" not in done.text
 
 
 def test_cancelling_promotes_the_first_person_waiting(client, event):
@@ -144,13 +177,25 @@ def test_cancelling_a_waiting_registration_promotes_nobody(event):
     assert other.status == Registration.Status.WAITING
 
 
-def test_same_email_is_refused_politely(client, event):
-    client.post(register_url(event), form_data())
-    response = client.post(register_url(event), form_data(email="AWA@exemple.org"))
-    assert response.status_code == HTTPStatus.CONFLICT
-    assert "Une inscription à cet événement existe déjà" in response.text
-    assert Registration.objects.count() == 1
-    assert len(mail.outbox) == 1
+def test_an_address_already_registered_gets_the_same_answer_and_an_email(client, event):
+    first = client.post(register_url(event), form_data())
+    mail.outbox.clear()
+    again = client.post(register_url(event), form_data(email="AWA@exemple.org"))
+    # The same answer as a first registration: nothing tells a visitor who is registered.
+    assert (again.status_code, again["Location"]) == (first.status_code, first["Location"])
+    new_person = client.post(register_url(event), form_data(email="bintou@exemple.org"))
+    assert (new_person.status_code, new_person["Location"]) == (
+        first.status_code,
+        first["Location"],
+    )
+    assert visible(client.get(again["Location"])) == visible(client.get(first["Location"]))
+    assert "existe déjà" not in client.get(again["Location"]).text
+    assert Registration.objects.filter(email__iexact="awa@exemple.org").count() == 1
+    # The registered person is told, with the link to their registration.
+    reminder, _confirmation = mail.outbox
+    assert reminder.to == ["awa@exemple.org"]
+    assert "déjà inscrit" in reminder.subject
+    assert "Inscription confirmée" in client.get(manage_path(reminder)).text
 
 
 @pytest.mark.parametrize(
@@ -262,6 +307,27 @@ def test_members_only_event_refuses_anonymous_visitors(client, agenda):
     assert not Registration.objects.exists()
 
 
+def _member_of(actor, username: str):
+    """A person of `actor`'s member space, as approving its référencement provisions it."""
+    from wagtail.models import Collection
+
+    from directory.models import MemberSpace
+
+    group = Group.objects.create(name=f"Espace {actor.title}")
+    collection = Collection.get_first_root_node().add_child(name=f"Espace {actor.title}")
+    MemberSpace.objects.create(actor=actor, group=group, collection=collection)
+    user = User.objects.create_user(username, f"{username}@exemple.org", "mot-de-passe-long-2020")
+    user.groups.add(group)
+    return user
+
+
+@pytest.fixture
+def directory(home):
+    from directory.tests.factories import DirectoryPageFactory
+
+    return DirectoryPageFactory(parent=home)
+
+
 def test_members_only_event_refuses_a_user_who_is_not_a_member(client, agenda):
     members = make_event(parent=agenda, registration_mode="integree", audience="membres")
     user = User.objects.create_user("visiteur", "visiteur@exemple.org", "mot-de-passe-long-2020")
@@ -271,14 +337,63 @@ def test_members_only_event_refuses_a_user_who_is_not_a_member(client, agenda):
     assert not Registration.objects.exists()
 
 
-def test_members_only_event_accepts_a_member(client, agenda):
+def test_members_only_event_accepts_a_person_of_an_adherent_actor(client, agenda, directory):
+    from directory.tests.factories import ActorPageFactory
+
     members = make_event(parent=agenda, registration_mode="integree", audience="membres")
-    user = User.objects.create_user("membre", "membre@exemple.org", "mot-de-passe-long-2020")
-    user.groups.add(Group.objects.create(name="Membre – Association Eau Vive"))
+    actor = ActorPageFactory(parent=directory, title="Association Eau Vive")
+    user = _member_of(actor, "membre")
     client.force_login(user)
     response = client.post(register_url(members), form_data())
     assert response.status_code == HTTPStatus.FOUND
     assert Registration.objects.get().user == user
+
+
+def test_members_only_event_refuses_a_referenced_actor_that_is_not_adherent(
+    client, agenda, directory
+):
+    from directory.models import ActorPage
+    from directory.tests.factories import ActorPageFactory
+
+    members = make_event(parent=agenda, registration_mode="integree", audience="membres")
+    actor = ActorPageFactory(
+        parent=directory, title="Collectif référencé", membership=ActorPage.Membership.REFERENCED
+    )
+    client.force_login(_member_of(actor, "reference"))
+    response = client.post(register_url(members), form_data())
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert not Registration.objects.exists()
+
+
+def test_a_group_named_like_a_member_group_gives_no_access(client, agenda):
+    """The old rule let in anyone whose group name began with « Membre – »."""
+    members = make_event(parent=agenda, registration_mode="integree", audience="membres")
+    user = User.objects.create_user("imposteur", "imposteur@exemple.org", "mot-de-passe-long-2020")
+    user.groups.add(Group.objects.create(name="Membre – Association inventée"))
+    client.force_login(user)
+    assert client.post(register_url(members), form_data()).status_code == HTTPStatus.FORBIDDEN
+    assert not Registration.objects.exists()
+
+
+def test_renaming_the_member_group_keeps_access(client, agenda, directory):
+    from directory.tests.factories import ActorPageFactory
+
+    members = make_event(parent=agenda, registration_mode="integree", audience="membres")
+    user = _member_of(ActorPageFactory(parent=directory, title="Eau Vive"), "membre")
+    user.groups.update(name="Un tout autre nom")
+    client.force_login(user)
+    assert client.post(register_url(members), form_data()).status_code == HTTPStatus.FOUND
+
+
+def test_an_unpublished_adherent_gives_no_access(client, agenda, directory):
+    from directory.tests.factories import ActorPageFactory
+
+    members = make_event(parent=agenda, registration_mode="integree", audience="membres")
+    actor = ActorPageFactory(parent=directory, title="Eau Vive")
+    user = _member_of(actor, "membre")
+    actor.unpublish()
+    client.force_login(user)
+    assert client.post(register_url(members), form_data()).status_code == HTTPStatus.FORBIDDEN
 
 
 def test_structure_can_be_chosen_among_actors(client, event, home):
@@ -353,7 +468,7 @@ def test_a_registration_refreshes_the_cached_event_page(
     assert "Complet" in after.text
 
 
-# --- Anti-spam (the référencement form's) ----------------------------------------------
+# --- Anti-spam (home.antispam, as on the référencement form) ----------------------------
 
 
 def test_a_filled_honeypot_stores_nothing(client, event):
@@ -384,6 +499,16 @@ def test_a_form_sent_faster_than_a_person_stores_nothing(client, event, started)
     assert fresh.group(1) != started()
 
 
+def test_a_replayed_timing_token_is_refused_as_a_robot(client, event):
+    token = started_token(at=time.time() - 60)
+    first = client.post(register_url(event), form_data(started=token))
+    assert first.status_code == HTTPStatus.FOUND
+    replay = client.post(register_url(event), form_data(email="robot@exemple.org", started=token))
+    assert replay.status_code == HTTPStatus.BAD_REQUEST
+    assert "Le formulaire a été envoyé trop vite ou a expiré" in replay.text
+    assert list(Registration.objects.values_list("email", flat=True)) == ["awa@exemple.org"]
+
+
 @override_settings(REGISTRATION_RATE_LIMIT=3)
 def test_too_many_registrations_from_one_address_get_a_readable_429(client, agenda):
     events = [
@@ -399,6 +524,7 @@ def test_too_many_registrations_from_one_address_get_a_readable_429(client, agen
     assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
     assert "<h1>Trop d'inscriptions envoyées depuis votre connexion</h1>" in response.text
     assert "réessayer dans 60 minutes" in response.text
+    assert 0 < int(response["Retry-After"]) <= 3600
     assert "no-store" in response["Cache-Control"]
     assert Registration.objects.count() == 3
     assert not Registration.objects.filter(email="quatre@exemple.org").exists()
@@ -413,10 +539,8 @@ def test_too_many_registrations_from_one_address_get_a_readable_429(client, agen
 
 @override_settings(REGISTRATION_RATE_LIMIT=1)
 def test_the_registration_counter_is_apart_from_the_referencing_one(client, event):
-    from directory.views_registration import RATE_KEY, over_rate_limit
-
     request = RequestFactory().post("/annuaire/referencement/")
-    assert over_rate_limit(request, key=RATE_KEY) is False  # one référencement request
+    assert limits.public_form(request, scope="referencement").allowed  # one référencement request
     response = client.post(register_url(event), form_data())
     assert response.status_code == HTTPStatus.FOUND
 
