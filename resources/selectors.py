@@ -14,13 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import ActorPage, ProjectPage
-from directory.selectors import Facet, country_name, taxonomy_choices
-from home.models import CARD_IMAGE_FILTER, CustomImage
+from directory.selectors import country_name, taxonomy_choices
+from home.facets import ActiveFilter, Facet, FacetGroup, active_filters, labelled_by_label, options
+from home.models import CARD_IMAGE_FILTERS, CustomImage
+from working_groups.models import GroupPage
 
 from .filters import FILTER_NAMES, ListingFilters
 from .models import (
     CallForProjectsPage,
-    GroupPage,
     NewsPage,
     OpportunityPage,
     ResourcePage,
@@ -28,7 +29,7 @@ from .models import (
 
 
 def _card_images(*names: str) -> list[Prefetch]:
-    renditions = CustomImage.objects.prefetch_renditions(CARD_IMAGE_FILTER)
+    renditions = CustomImage.objects.prefetch_renditions(*CARD_IMAGE_FILTERS)
     return [Prefetch(name, queryset=renditions) for name in names]
 
 
@@ -168,14 +169,6 @@ def cards(queryset: QuerySet, *, listing: str, archive: bool = False) -> QuerySe
     return queryset.order_by(*spec.ordering)
 
 
-@dataclass
-class FacetOption:
-    value: str
-    label: str
-    count: int
-    selected: bool
-
-
 FILTER_LEGENDS = {
     "type": _("Type"),
     "theme": _("Thématiques"),
@@ -185,7 +178,7 @@ FILTER_LEGENDS = {
 }
 
 
-def facet_groups(base: QuerySet, filters: ListingFilters, *, listing: str) -> list[dict[str, Any]]:
+def facet_groups(base: QuerySet, filters: ListingFilters, *, listing: str) -> list[FacetGroup]:
     """Each filter with its options and the number of results each would give combined
     with the other active filters: one query per filter."""
     spec = LISTINGS[listing]
@@ -196,50 +189,43 @@ def facet_groups(base: QuerySet, filters: ListingFilters, *, listing: str) -> li
         if facet is None:
             continue
         counts = facet.counts(apply_filters(base, filters, listing=listing, skip=name))
-        selected = set(getattr(filters, name))
+        selected = getattr(filters, name)
         if name == "type":
             labelled = spec.kind_choices
         elif name == "pays":
-            labelled = sorted(
-                ((code, country_name(code)) for code in counts.keys() | selected),
-                key=lambda pair: pair[1],
-            )
+            labelled = labelled_by_label(counts.keys() | set(selected), country_name)
         elif name == "annee":
-            labelled = [(year, year) for year in sorted(counts.keys() | selected, reverse=True)]
+            labelled = [
+                (year, year) for year in sorted(counts.keys() | set(selected), reverse=True)
+            ]
         else:
             labelled = choices[name]
-        options = [
-            FacetOption(value, label, counts.get(value, 0), value in selected)
-            for value, label in labelled
-            if counts.get(value) or value in selected
-        ]
-        groups.append({"name": name, "legend": FILTER_LEGENDS[name], "options": options})
+        found = options(labelled, selected=selected, counts=counts)
+        groups.append(FacetGroup(name, str(FILTER_LEGENDS[name]), found))
     return groups
 
 
-def active_filter_labels(filters: ListingFilters, *, listing: str) -> list[dict[str, str]]:
+def active_filter_labels(filters: ListingFilters, *, listing: str) -> list[ActiveFilter]:
     choices = taxonomy_choices()
     labels = {
         "theme": dict(choices["theme"]),
         "odd": dict(choices["odd"]),
         "type": dict(LISTINGS[listing].kind_choices),
     }
-    active = []
-    for name, value in filters.items():
+
+    def label_of(name: str, value: str) -> str:
         if name == "pays":
-            label = country_name(value)
-        elif name == "annee":
-            label = value
-        else:
-            label = labels[name].get(value, value)
-        active.append(
-            {
-                "name": str(FILTER_LEGENDS[name]),
-                "label": label,
-                "remove_querystring": filters.querystring(without=(name, value)),
-            }
-        )
-    return active
+            return country_name(value)
+        if name == "annee":
+            return value
+        return labels[name].get(value, value)
+
+    return active_filters(
+        filters.items(),
+        titles=FILTER_LEGENDS,
+        label_of=label_of,
+        querystring_without=lambda pair: filters.querystring(without=pair),
+    )
 
 
 # --- Home page sections -------------------------------------------------------------------
@@ -276,11 +262,6 @@ def group_related_content(*, group: GroupPage) -> dict[str, Any]:
     theme_ids = list(group.themes.values_list("pk", flat=True))
     country_ids = list(group.countries.values_list("pk", flat=True))
     context: dict[str, Any] = {
-        "members": list(
-            group.member_actors.live().public().select_related("college").order_by("title")
-        ),
-        "co_leads": list(group.co_leads.all()),
-        "meetings": [m for m in group.meetings.all() if m.date >= timezone.now()],
         "related_news": [],
         "related_resources": [],
         "related_projects": [],

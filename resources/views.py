@@ -1,4 +1,5 @@
-"""The listings' routes (called by the index pages): list, calls' archive and RSS feed."""
+"""The listings' routes (the index pages name them through `home.routing`): list, calls'
+archive and RSS feed."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from typing import TYPE_CHECKING
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
+
+from home import routing
 
 from . import selectors
 from .feeds import ListingFeed
@@ -23,6 +26,7 @@ def _filters(request: HttpRequest, listing: str) -> ListingFilters:
     )
 
 
+@routing.page_view("resources.listing")
 def listing(
     request: HttpRequest, *, index: ListingIndexPage, archive: bool = False
 ) -> HttpResponse:
@@ -52,6 +56,7 @@ def listing(
     return index.render(request, template="resources/listing_page.html", context_overrides=context)
 
 
+@routing.page_view("resources.listing_feed")
 def listing_feed(request: HttpRequest, *, index: ListingIndexPage) -> HttpResponse:
     name = index.listing
     filters = _filters(request, name)

@@ -7,6 +7,6 @@ class SearchConfig(AppConfig):
     verbose_name = _("Recherche")
 
     def ready(self) -> None:
-        from . import signal_handlers
+        from . import caches
 
-        signal_handlers.connect()
+        caches.connect()

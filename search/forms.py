@@ -12,7 +12,7 @@ from django_countries import countries
 from directory.filters import CountryCodeField, LenientMultipleChoiceField
 from directory.selectors import taxonomy_choices
 
-from .selectors import FACET_NAMES, SearchFilters, type_labels
+from .universe import FACET_NAMES, SearchFilters, type_labels
 
 # Longer queries are cut: nobody types more, and the database backend's cost grows with it.
 MAX_QUERY_LENGTH = 200

@@ -8,7 +8,7 @@ import re
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .selectors import light_stem, query_terms, strip_accents
+from .query import light_stem, query_terms, strip_accents
 
 SUMMARY_WORDS = 40
 

@@ -5,18 +5,21 @@ from __future__ import annotations
 import json
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from wagtail.contrib.search_promotions.models import Query, SearchPromotion
 
-from . import selectors
+from home import limits
+from home.facets import ActiveFilter, FacetGroup, active_filters
+
+from . import caches, selectors
 from .forms import SearchForm, clean_query, querystring
 from .highlight import highlight
-from .ratelimit import over_limit
 
 RESULTS_PER_PAGE = 10
 
@@ -34,10 +37,9 @@ class _Counted:
         return []  # the results of the page come from the ranked query
 
 
-def _too_many(request: HttpRequest) -> HttpResponse:
-    response = TemplateResponse(request, "search/rate_limited.html", {"noindex": True}, status=429)
-    response["Retry-After"] = str(settings.SEARCH_RATE_WINDOW_SECONDS)
-    return response
+def _too_many(request: HttpRequest, verdict: limits.Verdict) -> HttpResponse:
+    response = TemplateResponse(request, "search/rate_limited.html", {"noindex": True})
+    return limits.with_retry_after(response, verdict)
 
 
 def _promotions(query: str) -> list[SearchPromotion]:
@@ -51,8 +53,14 @@ def _promotions(query: str) -> list[SearchPromotion]:
 
 @require_safe
 def search(request: HttpRequest) -> HttpResponse:
-    if over_limit(request, scope="search", limit=settings.SEARCH_RATE_LIMIT):
-        return _too_many(request)
+    verdict = limits.hit_request(
+        request,
+        scope="search",
+        limit=settings.SEARCH_RATE_LIMIT,
+        window=settings.SEARCH_RATE_WINDOW_SECONDS,
+    )
+    if not verdict.allowed:
+        return _too_many(request, verdict)
     form = SearchForm(request.GET)
     query, filters = form.query_and_filters()
     context = {
@@ -94,34 +102,31 @@ def search(request: HttpRequest) -> HttpResponse:
 
 def _results(query: str, keys: list[tuple[int, int]]) -> list[selectors.SearchResult]:
     """The results of one page, highlighted; kept like the match set they come from."""
-    key = selectors.cache_key("results", selectors.current_generation(), query, keys)
-    results = cache.get(key)
-    if results is None:
+
+    def build() -> list[selectors.SearchResult]:
         results = selectors.results_for(keys)
         for result in results:
             result.highlighted = highlight(result.summary, query)
             result.page = None  # the template reads the fields above only
-        cache.set(key, results, selectors.MATCH_SECONDS)
-    return results
+        return results
+
+    return caches.RESULTS.get_or_build(connection.vendor, query, keys, build=build)
 
 
-def _active_filters(query: str, filters, facets: list[dict]) -> list[dict[str, str]]:
+def _active_filters(query: str, filters, facets: list[FacetGroup]) -> list[ActiveFilter]:
     labels = {
-        group["name"]: {option.value: option.label for option in group["options"]}
-        for group in facets
+        group.name: {option.value: option.label for option in group.options} for group in facets
     }
-    legends = {group["name"]: group["legend"] for group in facets}
-    active = []
-    for name in selectors.FACET_NAMES:
-        for value in sorted(filters.values(name)):
-            active.append(
-                {
-                    "name": str(legends.get(name, name)),
-                    "label": labels.get(name, {}).get(value, value),
-                    "remove_querystring": querystring(query, filters, without=(name, value)),
-                }
-            )
-    return active
+    legends = {group.name: group.legend for group in facets}
+    chosen = [
+        (name, value) for name in selectors.FACET_NAMES for value in sorted(filters.values(name))
+    ]
+    return active_filters(
+        chosen,
+        titles=legends,
+        label_of=lambda name, value: labels.get(name, {}).get(value, value),
+        querystring_without=lambda pair: querystring(query, filters, without=pair),
+    )
 
 
 def _json(data: dict, *, status: int = 200) -> HttpResponse:
@@ -134,10 +139,15 @@ def _json(data: dict, *, status: int = 200) -> HttpResponse:
 
 @require_safe
 def autocomplete(request: HttpRequest) -> HttpResponse:
-    if over_limit(request, scope="autocomplete", limit=settings.AUTOCOMPLETE_RATE_LIMIT):
-        response = _json({"error": "Trop de requêtes, réessayez dans une minute."}, status=429)
-        response["Retry-After"] = str(settings.SEARCH_RATE_WINDOW_SECONDS)
-        return response
+    verdict = limits.hit_request(
+        request,
+        scope="autocomplete",
+        limit=settings.AUTOCOMPLETE_RATE_LIMIT,
+        window=settings.SEARCH_RATE_WINDOW_SECONDS,
+    )
+    if not verdict.allowed:
+        response = _json({"error": _("Trop de requêtes, réessayez dans une minute.")})
+        return limits.with_retry_after(response, verdict)
     # The query only: the search form would build every facet's choices for nothing.
     query = clean_query(request.GET.get("q", ""))
     suggestions = selectors.autocomplete(query=query) if len(query) >= 2 else []

@@ -10,6 +10,8 @@ from wagtail.admin.auth import permission_denied
 from wagtail.admin.menu import MenuItem
 from wagtail.contrib.search_promotions.views.reports import SearchTermsReportView
 
+from home.exports import SpreadsheetExportMixin
+
 PROMOTION_PERMISSIONS = (
     "wagtailsearchpromotions.add_searchpromotion",
     "wagtailsearchpromotions.change_searchpromotion",
@@ -21,7 +23,7 @@ def manages_promotions(user) -> bool:
     return any(user.has_perm(permission) for permission in PROMOTION_PERMISSIONS)
 
 
-class PopularQueriesReportView(SearchTermsReportView):
+class PopularQueriesReportView(SpreadsheetExportMixin, SearchTermsReportView):
     page_title = _("Recherches fréquentes")
     index_url_name = "search_popular_queries"
     index_results_url_name = "search_popular_queries_results"

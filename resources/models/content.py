@@ -1,4 +1,4 @@
-"""Editorial pages: news, calls for projects, offers, resources and working groups."""
+"""Editorial pages: news, calls for projects, offers and resources."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -19,11 +18,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable
 from wagtail.search import index
 
-from directory.models import (
-    THEMES_SEARCH_FIELD,
-    classification_fields,
-    classification_panels,
-)
+from directory.models import ClassifiedPage
 from home.blocks import RICH_TEXT_FEATURES, BaseStreamBlock
 from home.models import BasePage
 
@@ -33,22 +28,6 @@ CLOSING_SOON_DAYS = 15
 
 def _today() -> datetime.date:
     return timezone.localdate()
-
-
-class ClassifiedPage(BasePage):
-    """Themes, SDGs and countries: what every listing and the search facets filter on."""
-
-    themes, sdgs, countries = classification_fields(
-        related_name="+", countries_verbose_name=_("pays")
-    )
-
-    classification_panel = MultiFieldPanel(
-        classification_panels(), heading=_("Thématiques, ODD et pays")
-    )
-    search_fields = [*BasePage.search_fields, THEMES_SEARCH_FIELD]
-
-    class Meta:
-        abstract = True
 
 
 # --- News ---------------------------------------------------------------------------------
@@ -406,94 +385,3 @@ class ResourcePage(ClassifiedPage):
 
 class ResourceDocument(PageDocument):
     page = ParentalKey(ResourcePage, on_delete=models.CASCADE, related_name="documents")
-
-
-# --- Working groups -----------------------------------------------------------------------
-
-
-class GroupPage(ClassifiedPage):
-    class Kind(models.TextChoices):
-        THEMATIC = "thematique", _("Groupe thématique")
-        COUNTRY = "pays", _("Groupe pays")
-
-    kind = models.CharField(_("type de groupe"), max_length=12, choices=Kind.choices)
-    purpose = models.TextField(_("objet du groupe"), max_length=600)
-    body = RichTextField(_("présentation"), blank=True, features=RICH_TEXT_FEATURES)
-    member_actors = ParentalManyToManyField(
-        "directory.ActorPage", verbose_name=_("acteurs membres"), blank=True, related_name="+"
-    )
-    contact_email = models.EmailField(_("adresse de contact"), blank=True)
-
-    content_panels = [
-        *BasePage.content_panels,
-        FieldPanel("kind"),
-        FieldPanel("purpose"),
-        FieldPanel("body"),
-        InlinePanel("co_leads", heading=_("Co-animation"), label=_("Co-animateur")),
-        FieldPanel("member_actors"),
-        InlinePanel("meetings", heading=_("Prochaines réunions"), label=_("Réunion")),
-        FieldPanel("contact_email"),
-        ClassifiedPage.classification_panel,
-    ]
-    search_fields = [
-        *ClassifiedPage.search_fields,
-        index.SearchField("purpose"),
-        index.SearchField("body"),
-        index.FilterField("kind"),
-    ]
-
-    parent_page_types = ["resources.GroupIndexPage"]
-    subpage_types: list[str] = []
-
-    class Meta:
-        verbose_name = _("groupe de travail")
-        verbose_name_plural = _("groupes de travail")
-
-    @property
-    def summary(self) -> str:
-        return self.listing_summary or self.purpose
-
-    @cached_property
-    def related_content(self) -> dict:
-        from ..selectors import group_related_content
-
-        return group_related_content(group=self)
-
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        context.update(self.related_content)
-        return context
-
-
-class GroupCoLead(Orderable):
-    group = ParentalKey(GroupPage, on_delete=models.CASCADE, related_name="co_leads")
-    name = models.CharField(_("nom"), max_length=120)
-    organisation = models.CharField(_("structure"), max_length=255, blank=True)
-
-    panels = [FieldPanel("name"), FieldPanel("organisation")]
-
-    class Meta(Orderable.Meta):
-        verbose_name = _("co-animateur")
-        verbose_name_plural = _("co-animateurs")
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class GroupMeeting(Orderable):
-    """A next meeting of the group (the agenda's events can link here once it exists)."""
-
-    group = ParentalKey(GroupPage, on_delete=models.CASCADE, related_name="meetings")
-    date = models.DateTimeField(_("date et heure"))
-    title = models.CharField(_("intitulé"), max_length=255)
-    place = models.CharField(_("lieu ou lien de visioconférence"), max_length=255, blank=True)
-    link = models.URLField(_("lien"), blank=True)
-
-    panels = [FieldPanel("date"), FieldPanel("title"), FieldPanel("place"), FieldPanel("link")]
-
-    class Meta(Orderable.Meta):
-        verbose_name = _("réunion")
-        verbose_name_plural = _("réunions")
-
-    def __str__(self) -> str:
-        return self.title

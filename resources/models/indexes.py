@@ -10,6 +10,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.search import index
 
+from home import routing
 from home.models import BasePage
 from home.page_cache import public_page_cache
 
@@ -19,6 +20,12 @@ from home.page_cache import public_page_cache
 @method_decorator(public_page_cache, name="serve")
 class ListingIndexPage(RoutablePageMixin, BasePage):
     """What the five listings share. `listing` names the selectors' entry."""
+
+    @property
+    def cache_query_params(self) -> frozenset[str]:
+        from ..filters import ListingFilterForm
+
+        return frozenset({*ListingFilterForm.base_fields, "page"})
 
     introduction = models.TextField(_("chapô"), blank=True, max_length=600)
 
@@ -35,15 +42,11 @@ class ListingIndexPage(RoutablePageMixin, BasePage):
 
     @path("")
     def listing_view(self, request):
-        from ..views import listing
-
-        return listing(request, index=self)
+        return routing.serve("resources.listing", request, index=self)
 
     @path("rss/", name="rss")
     def rss_view(self, request):
-        from ..views import listing_feed
-
-        return listing_feed(request, index=self)
+        return routing.serve("resources.listing_feed", request, index=self)
 
     @property
     def rss_url(self) -> str:
@@ -69,9 +72,7 @@ class CallIndexPage(ListingIndexPage):
 
     @path("archives/", name="archives")
     def archive_view(self, request):
-        from ..views import listing
-
-        return listing(request, index=self, archive=True)
+        return routing.serve("resources.listing", request, index=self, archive=True)
 
     @property
     def archive_url(self) -> str:
@@ -97,7 +98,7 @@ class ResourceIndexPage(ListingIndexPage):
 
 
 class GroupIndexPage(ListingIndexPage):
-    subpage_types = ["resources.GroupPage"]
+    subpage_types = ["working_groups.GroupPage"]
     listing = "groups"
 
     class Meta:

@@ -2,32 +2,29 @@
 `{% latest_news %}`, `{% open_calls %}`, `{% latest_offers %}`, `{% featured_resources %}`.
 The home app never imports this one: its template loads these tags.
 
-Each section is rendered once and kept in the cache under the page cache's generation (which
-every publication bumps) and the day (a call's status and an offer's expiry change with it),
-so a rendered home page costs no query for them; when the cache is cold, the four sections
-share one lookup of their listing pages and skip the items of a listing that does not exist."""
+Each section is rendered once and kept in the cache (resources/caches.py) under the page
+cache's generation (which every publication bumps) and the day (a call's status and an
+offer's expiry change with it), so a rendered home page costs no query for them; when the
+cache is cold, the four sections share one lookup of their listing pages and skip the items
+of a listing that does not exist."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from django import template
-from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
-from home.page_cache import current_generation
-
-from .. import selectors
+from .. import caches, selectors
 from ..models import CallIndexPage, NewsIndexPage, OpportunityIndexPage, ResourceIndexPage
 
 register = template.Library()
 
 SECTION_TEMPLATE = "resources/includes/home_section.html"
-SECTION_SECONDS = 3600
 
 SECTIONS: dict[str, tuple] = {
     # key: (listing page model, title, "more" link, items)
@@ -58,42 +55,42 @@ SECTIONS: dict[str, tuple] = {
 }
 
 
-def _index_urls(generation: int) -> dict[str, str]:
+def _index_urls() -> dict[str, str]:
     """The URL of each listing page, in one query for the four sections."""
-    key = f"resources:home-indexes:{generation}"
-    urls = cache.get(key)
-    if urls is None:
-        models = {spec[0]: name for name, spec in SECTIONS.items()}
-        pages = Page.objects.live().public().type(*models).specific()
-        urls = {}
-        for page in pages:
-            name = models.get(type(page))
-            if name and name not in urls:
-                urls[name] = page.url or ""
-        cache.set(key, urls, SECTION_SECONDS)
+    return caches.HOME_INDEXES.get_or_build(build=_build_index_urls)
+
+
+def _build_index_urls() -> dict[str, str]:
+    models = {spec[0]: name for name, spec in SECTIONS.items()}
+    urls: dict[str, str] = {}
+    for page in Page.objects.live().public().type(*models).specific():
+        name = models.get(type(page))
+        if name and name not in urls:
+            urls[name] = page.url or ""
     return urls
 
 
 def _section(name: str, count: int) -> SafeString:
-    generation = current_generation()
-    key = f"resources:home-section:{name}:{count}:{generation}:{timezone.localdate()}"
-    html = cache.get(key)
-    if html is None:
-        _model, title, more_label, items_of = SECTIONS[name]
-        more_url = _index_urls(generation).get(name, "")
-        items: list = items_of(limit=count) if more_url else []
-        html = render_to_string(
-            SECTION_TEMPLATE,
-            {
-                "section_id": f"home-{name}",
-                "title": title,
-                "items": items,
-                "more_url": more_url,
-                "more_label": more_label,
-            },
-        )
-        cache.set(key, html, SECTION_SECONDS)
+    html = caches.HOME_SECTIONS.get_or_build(
+        name, count, timezone.localdate(), build=lambda: _render_section(name, count)
+    )
     return mark_safe(html)  # noqa: S308 - rendered by our template, autoescaped
+
+
+def _render_section(name: str, count: int) -> str:
+    _model, title, more_label, items_of = SECTIONS[name]
+    more_url = _index_urls().get(name, "")
+    items: list = items_of(limit=count) if more_url else []
+    return render_to_string(
+        SECTION_TEMPLATE,
+        {
+            "section_id": f"home-{name}",
+            "title": title,
+            "items": items,
+            "more_url": more_url,
+            "more_label": more_label,
+        },
+    )
 
 
 def _tag(name: str) -> Callable[..., SafeString]:

@@ -13,7 +13,6 @@ from resources.models import (
     CallForProjectsPage,
     CallIndexPage,
     GroupIndexPage,
-    GroupPage,
     NewsIndexPage,
     NewsPage,
     OpportunityIndexPage,
@@ -21,6 +20,7 @@ from resources.models import (
     ResourceIndexPage,
     ResourcePage,
 )
+from working_groups.tests.factories import GroupPageFactory as BaseGroupPageFactory
 
 
 def today() -> datetime.date:
@@ -119,11 +119,6 @@ class ResourcePageFactory(PublishedPageFactory):
         model = ResourcePage
 
 
-class GroupPageFactory(PublishedPageFactory):
+class GroupPageFactory(BaseGroupPageFactory):
     title = factory.Sequence(lambda n: f"Groupe de travail {n}")
     parent = factory.SubFactory(GroupIndexPageFactory)
-    kind = GroupPage.Kind.THEMATIC
-    purpose = "Échanger entre pairs."
-
-    class Meta:
-        model = GroupPage

@@ -1,30 +1,24 @@
-"""The editorial demo content: what `load_demo_content` adds, its documents, a second run."""
+"""The editorial demo content: what `load_demo_content` adds and its documents, read from the
+demo built once per session (tests/demo_site.py); tests/test_demo_content_all.py runs the
+command a second time."""
 
 from __future__ import annotations
 
-import io
 import re
 from http import HTTPStatus
 
-import pytest
-from django.core.management import call_command
+from django.contrib.auth import get_user_model
+from wagtail.contrib.search_promotions.models import Query
 from wagtail.documents.models import Document
 
-from home import demo_content as home_demo_content
-from resources.demo import GROUPS, make_pdf, register
+from resources.demo import editorial, make_pdf
 from resources.models import (
     CallForProjectsPage,
-    GroupPage,
     NewsPage,
     OpportunityPage,
     ResourcePage,
 )
-
-
-def load_demo() -> str:
-    out = io.StringIO()
-    call_command("load_demo_content", stdout=out)
-    return out.getvalue()
+from working_groups.models import GroupPage
 
 
 def test_generated_pdf_is_well_formed():
@@ -44,13 +38,8 @@ def test_generated_pdf_is_well_formed():
     assert b"\\(2020\\)" in stream
 
 
-@pytest.mark.django_db
-def test_demo_builds_the_editorial_content_once(client, monkeypatch):
-    monkeypatch.setenv("DEMO_PASSWORD", "mot-de-passe-de-demo")
-    # Our step joins the command for this test only (see resources/demo.py).
-    monkeypatch.setattr(home_demo_content, "STEPS", list(home_demo_content.STEPS))
-    register()
-    first = load_demo()
+def test_demo_builds_the_editorial_content(demo_site, client):
+    first = demo_site.output
     assert "30 actualités, 10 appels, 10 offres, 20 ressources, 6 groupes" in first
     assert NewsPage.objects.live().count() == 30
     statuses = {call.status for call in CallForProjectsPage.objects.live()}
@@ -66,7 +55,7 @@ def test_demo_builds_the_editorial_content_once(client, monkeypatch):
     assert Document.objects.filter(file__endswith=".pdf").count() == 20
     assert resources.filter(kind=ResourcePage.Kind.ANNUAL_REPORT, year=2020).exists()
     groups = {group.title for group in GroupPage.objects.live()}
-    assert len(groups) == len(GROUPS)
+    assert len(groups) == len(editorial().groups)
     assert "Groupe pays Madagascar" in groups and "Groupe Eau et assainissement" in groups
     madagascar = GroupPage.objects.get(title="Groupe pays Madagascar")
     assert [c.code for c in madagascar.countries.all()] == ["MG"]
@@ -78,21 +67,9 @@ def test_demo_builds_the_editorial_content_once(client, monkeypatch):
     group_html = client.get(madagascar.url).content.decode()
     assert "Madagascar : la reprise de la décentralisation" in group_html
 
-    second = load_demo()
-    assert "(rien à changer)" in second
-    assert "0 document créé" in second
-    assert NewsPage.objects.count() == 30
 
-
-@pytest.mark.django_db
-def test_demo_lets_editors_manage_promotions_and_read_popular_queries(client, monkeypatch):
-    from django.contrib.auth import get_user_model
-    from wagtail.contrib.search_promotions.models import Query
-
-    monkeypatch.setenv("DEMO_PASSWORD", "mot-de-passe-de-demo")
-    monkeypatch.setattr(home_demo_content, "STEPS", list(home_demo_content.STEPS))
-    register()
-    assert "droits des éditeurs" in load_demo()
+def test_demo_lets_editors_manage_promotions_and_read_popular_queries(demo_site, client):
+    assert "droits des éditeurs" in demo_site.output
     Query.get("eau potable").add_hit()
     editor = get_user_model().objects.get(username="editeur")
     client.force_login(editor)

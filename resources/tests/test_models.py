@@ -4,9 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from wagtail.models import Page
 
-from directory.models import ActorPage, DirectoryPage, ProjectPage
+from directory.models import ActorPage
 from directory.tests.factories import ActorPageFactory, DirectoryPageFactory
-from events.models import EventPage
 from resources.models import (
     CallForProjectsPage,
     CallIndexPage,
@@ -46,26 +45,6 @@ def _call(opening_offset: int, closing_offset: int) -> tuple[CallForProjectsPage
 def test_call_status_is_computed_from_the_dates(opening, closing, expected):
     call, day = _call(opening, closing)
     assert call.status_on(day) == expected
-
-
-@pytest.mark.parametrize(
-    "model",
-    [NewsPage, CallForProjectsPage, OpportunityPage, ResourcePage, EventPage, ProjectPage],
-)
-def test_card_summary_is_the_listing_summary_then_the_page_summary_then_the_description(model):
-    page = model(title="Page", search_description="Description")
-    assert page.summary == "Description"
-    page.summary_text = "Résumé"
-    assert page.summary == "Résumé"
-    page.listing_summary = "Pour les listes"
-    assert page.summary == "Pour les listes"
-
-
-def test_card_summary_of_a_page_without_summary_field():
-    page = DirectoryPage(title="Annuaire", search_description="Description")
-    assert page.summary == "Description"
-    page.listing_summary = "Pour les listes"
-    assert page.summary == "Pour les listes"
 
 
 def test_call_closing_before_opening_is_refused():

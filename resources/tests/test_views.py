@@ -1,4 +1,5 @@
 import datetime
+import re
 from http import HTTPStatus
 
 import feedparser
@@ -237,3 +238,36 @@ def test_cached_cards_follow_publications_and_unpublications(client, news_index)
     html = client.get("/actualites/").content.decode()
     assert "Première brève" not in html
     assert "1 résultat" in html
+
+
+SHARE_LINKS = (
+    '<ul class="share__list">'
+    '<li><a class="share__link share__link--email" '
+    'href="mailto:?subject={title}&amp;body={url}">Par courriel</a></li>'
+    '<li><a class="share__link share__link--linkedin" rel="noopener noreferrer" '
+    'href="https://www.linkedin.com/sharing/share-offsite/?url={url}">'
+    "LinkedIn</a></li>"
+    '<li><a class="share__link share__link--bluesky" rel="noopener noreferrer" '
+    'href="https://bsky.app/intent/compose?text={title}%20{url}">'
+    "Bluesky</a></li></ul>"
+)
+
+
+def test_news_and_calls_have_plain_share_links(client, news_index, call_index):
+    from pytest_django.asserts import assertContains
+
+    news = NewsPageFactory(parent=news_index, title="Assemblée & bilan")
+    call = CallForProjectsPageFactory(parent=call_index, title="Appel jeunesse")
+    for page, title in ((news, "Assembl%C3%A9e%20%26%20bilan"), (call, "Appel%20jeunesse")):
+        response = client.get(page.url)
+        assertContains(
+            response,
+            SHARE_LINKS.format(
+                title=title, url="http%3A%2F%2Flocalhost" + page.url.replace("/", "%2F")
+            ),
+            html=True,
+        )
+        # Links only: no share script or frame loaded from the services.
+        html = response.content.decode()
+        assert "<iframe" not in html
+        assert not re.search(r'<script[^>]+src="https?://', html)

@@ -1,7 +1,10 @@
 """The popular queries report opens to those who manage promoted results, nobody else."""
 
+import csv
+import io
 from http import HTTPStatus
 
+import openpyxl
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
@@ -42,3 +45,23 @@ def test_other_admin_users_are_refused(client):
     response = client.get(REPORT)
     assert response.status_code in (HTTPStatus.FOUND, HTTPStatus.FORBIDDEN)
     assert REPORT not in client.get("/admin/").content.decode()
+
+
+def test_popular_queries_export_neutralises_visitors_formulas(client):
+    # Visitors type whatever they want in the search box: the report's export must not turn
+    # it into formulas nor fail on control characters.
+    for hostile in ('=HYPERLINK("http://pirate.example","x")', "+1+1", "@SUM(A1)", "eau\x1b"):
+        Query.get(hostile).add_hit()
+    client.force_login(_staff("editrice", "change_searchpromotion"))
+    response = client.get(REPORT + "?export=csv")
+    assert response.status_code == HTTPStatus.OK
+    body = b"".join(response.streaming_content).decode("utf-8")
+    assert body.startswith("\ufeff")
+    terms = {row[0] for row in csv.reader(io.StringIO(body[1:]), delimiter=";")}
+    # Stored lowercased by Wagtail.
+    assert {"'+1+1", "'@sum(a1)", '\'=hyperlink("http://pirate.example","x")', "eau"} <= terms
+    xlsx = client.get(REPORT + "?export=xlsx")
+    assert xlsx.status_code == HTTPStatus.OK
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
+    cells = {row[0] for row in sheet.iter_rows(values_only=True)}
+    assert {"'+1+1", "'@sum(a1)", "eau"} <= cells

@@ -9,7 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction
 
 from home.tests.factories import StandardPageFactory, make_site_with_home
-from search import selectors
+from search import matches as match_sets
+from search import universe
 
 pytestmark = pytest.mark.django_db
 
@@ -61,8 +62,8 @@ def test_new_unpublished_and_restricted_pages_are_seen_at_once(client, home):
 def test_match_set_is_in_rank_order_and_complete(home):
     StandardPageFactory(parent=home, title="Annexe", introduction="hydraulique")
     StandardPageFactory(parent=home, title="Hydraulique et assainissement")
-    generation = selectors.current_generation()
-    matches = selectors.match_set(["hydraulique"], generation=generation)
+    generation = universe.current_generation()
+    matches = match_sets.match_set(["hydraulique"], generation=generation)
     ranked = matches.ranked
     assert len(ranked) == 2
     assert not matches.capped
@@ -71,11 +72,13 @@ def test_match_set_is_in_rank_order_and_complete(home):
     )
     # A title match outranks a body match; the cached copy reads back the same.
     assert titles[ranked[0][1]] == "Hydraulique et assainissement"
-    assert selectors.match_set(["hydraulique"], generation=generation) == matches
+    assert match_sets.match_set(["hydraulique"], generation=generation) == matches
 
 
 def _universe_generation() -> int:
-    return selectors._generation(selectors.UNIVERSE_GENERATION_KEY)
+    from search.caches import UNIVERSE
+
+    return UNIVERSE.get()
 
 
 def test_saving_a_draft_keeps_the_kept_search_and_publishing_refreshes_it(client, home):
@@ -101,11 +104,11 @@ def test_a_document_change_keeps_the_page_universe(home):
     from wagtail.documents.models import Document
 
     before = _universe_generation()
-    matches_before = selectors.current_generation()
+    matches_before = universe.current_generation()
     document = Document(title="Compte rendu")
     document.file.save("cr.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
     document.save()
-    assert selectors.current_generation() > matches_before  # the matches may differ
+    assert universe.current_generation() > matches_before  # the matches may differ
     assert _universe_generation() == before  # the pages and their facets do not
 
 
@@ -127,15 +130,15 @@ def test_editing_a_theme_refreshes_the_facets(client, home):
 
 
 def test_bitmaps_hold_exactly_the_ids_given():
-    bits = selectors.bitmap([3, 8, 1000, 3])
+    bits = universe.bitmap([3, 8, 1000, 3])
     assert bits.bit_count() == 3
-    raw = selectors.bitmap_bytes(bits)
-    assert [pk for pk in range(1100) if selectors.has_bit(raw, pk)] == [3, 8, 1000]
+    raw = universe.bitmap_bytes(bits)
+    assert [pk for pk in range(1100) if universe.has_bit(raw, pk)] == [3, 8, 1000]
     # Outside the bitmap (beyond its last byte, or negative): not a member, no IndexError.
-    assert not selectors.has_bit(raw, 10**9)
-    assert not selectors.has_bit(raw, -5)
-    assert selectors.bitmap([]) == 0
-    assert selectors.bitmap_bytes(0) == b""
+    assert not universe.has_bit(raw, 10**9)
+    assert not universe.has_bit(raw, -5)
+    assert universe.bitmap([]) == 0
+    assert universe.bitmap_bytes(0) == b""
 
 
 PLACES = ["Ouagadougou", "Antananarivo", "Lomé", "Tunis", "Dakar", "Bamako", "Niamey", "Cotonou"]

@@ -6,7 +6,7 @@ from wagtail.models import Page, PageViewRestriction
 from home.tests.factories import StandardPageFactory, make_site_with_home
 from search.forms import MAX_QUERY_LENGTH
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("search_engine")]
 
 
 @pytest.fixture

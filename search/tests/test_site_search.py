@@ -26,8 +26,9 @@ from resources.tests.factories import (
     ResourceIndexPageFactory,
     ResourcePageFactory,
 )
+from search.tests.conftest import database_engine_only
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("search_engine")]
 
 ON_POSTGRESQL = connection.vendor == "postgresql"
 postgresql_only = pytest.mark.skipif(not ON_POSTGRESQL, reason="PostgreSQL's French stemming")
@@ -46,18 +47,24 @@ def _titles(client, query: str, **params) -> str:
 
 
 @pytest.mark.parametrize(
-    ("query", "title"),
+    ("query", "title", "plural"),
     [
-        ("formation", "Formations des porteurs de projets"),
-        ("formations", "Formation à la gestion de projet"),
-        ("securite", "Sécurité alimentaire au Sahel"),
-        ("SÉCURITÉ", "Securite des volontaires"),
-        ("eau", "Eaux et forêts du Togo"),
+        ("formation", "Formations des porteurs de projets", True),
+        ("formations", "Formation à la gestion de projet", True),
+        ("securite", "Sécurité alimentaire au Sahel", False),
+        ("SÉCURITÉ", "Securite des volontaires", False),
+        ("eau", "Eaux et forêts du Togo", True),
     ],
 )
-def test_singular_plural_and_accents_find_the_same_pages(client, home, query, title):
+def test_singular_plural_and_accents_find_the_same_pages(
+    client, home, search_engine, query, title, plural
+):
     """Both databases: PostgreSQL through `french_unaccent` (stemming after unaccent), SQLite
-    through FTS5's accent folding and prefix terms."""
+    through FTS5's accent folding and, with the database engine, prefix terms."""
+    if plural and not ON_POSTGRESQL:
+        database_engine_only(
+            search_engine, "Wagtail's SQLite backend matches whole words: no plural folding"
+        )
     StandardPageFactory(parent=home, title=title, introduction="Une page du réseau.")
     StandardPageFactory(parent=home, title="Culture et patrimoine", introduction="Autre sujet.")
     html = _titles(client, query)
@@ -81,8 +88,9 @@ def test_postgresql_french_stemming_beyond_prefixes(client, home, query, title):
     ("query", "title"),
     [("cheva", "Les chevaux du Sahel"), ("anima", "Un animal de trait")],
 )
-def test_sqlite_matches_word_prefixes(client, home, query, title):
-    # SQLite has no French stemmer: a word prefix is what it can match.
+def test_sqlite_matches_word_prefixes(client, home, search_engine, query, title):
+    # SQLite has no French stemmer: a word prefix is what the database engine matches.
+    database_engine_only(search_engine, "prefix terms are the database engine's own SQL")
     StandardPageFactory(parent=home, title=title)
     assert title in _titles(client, query)
 
@@ -180,7 +188,7 @@ def test_query_words_are_highlighted_and_the_rest_escaped(client, home):
         title="Page de test",
         listing_summary="Des <b>formations</b> gratuites à la sécurité des équipes.",
     )
-    html = _titles(client, "formation securite")
+    html = _titles(client, "formations securite")
     assert "&lt;b&gt;<mark>formations</mark>&lt;/b&gt;" in html
     assert "<mark>sécurité</mark>" in html
 
@@ -235,13 +243,16 @@ def test_rate_limit_per_address(client, home):
     refused = client.get("/recherche/", {"q": "eau"})
     assert refused.status_code == HTTPStatus.TOO_MANY_REQUESTS
     assert "Trop de recherches" in refused.content.decode()
-    assert refused["Retry-After"] == "60"
+    # The seconds until the oldest of the three searches leaves the one-minute window.
+    assert 0 < int(refused["Retry-After"]) <= 60
     # Another address still searches.
     other = client.get("/recherche/", {"q": "eau"}, REMOTE_ADDR="10.0.0.9")
     assert other.status_code == HTTPStatus.OK
     for _n in range(2):
         client.get("/recherche/autocomplete/", {"q": "eau"})
-    assert client.get("/recherche/autocomplete/", {"q": "eau"}).status_code == 429
+    refused = client.get("/recherche/autocomplete/", {"q": "eau"})
+    assert refused.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert 0 < int(refused["Retry-After"]) <= 60
 
 
 @pytest.mark.parametrize(
