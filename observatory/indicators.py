@@ -1,0 +1,1256 @@
+"""The observatory's indicators: aggregates of published, public data only.
+
+Every indicator is computed by a few grouped queries (`values().annotate(Count...)`), never
+by a loop over rows, for the chosen year and the year before in the same query. The numbers
+leave this module already *published*: a count of accompaniments between 1 and
+`OBSERVATORY_MIN_CELL - 1` is replaced by the text "< N" (and a second cell when one alone
+could be worked out from a total), so the page, the CSV, the JSON and the barometer can only
+show what is safe to show.
+
+What the year means:
+- actors and projects: those published on the portal by the 31st of December of the year
+  (the current year: every published one);
+- events and trainings: those whose first session starts in the year (Paris time);
+- accompaniments: those dated in the year.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from typing import Any
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import (
+    Avg,
+    Case,
+    CharField,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Concat, ExtractYear, Lower
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.models import Page
+
+from directory.filters import DirectoryFilters
+from directory.models import ActorPage, ProjectPage, StructureType
+from directory.selectors import (
+    ACTOR_FACETS,
+    PROJECT_FACETS,
+    Facet,
+    apply_filters,
+    country_name,
+    taxonomy_choices,
+)
+from events.models import EventPage, Registration
+
+from . import caches
+from .models import Accompaniment, AccompanimentRequest
+
+PARIS = ZoneInfo("Europe/Paris")
+FIRST_YEAR = 2000
+NOT_SET = ""  # the code of the "Non renseigné" row
+
+Number = int | float
+# A published value: a number, the text "< N" for a small count, or None (no data).
+Published = int | float | str | None
+
+
+# --- Filters -----------------------------------------------------------------------------
+
+
+def current_year() -> int:
+    return timezone.localdate().year
+
+
+def parse_year(value: Any) -> int | None:
+    """A year from the query string, or None when it is not one the observatory covers."""
+    try:
+        year = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return year if FIRST_YEAR <= year <= current_year() else None
+
+
+@dataclass(frozen=True)
+class ObservatoryFilters:
+    """The directory's filters (its form, its lenient parsing; the search text left out:
+    the observatory counts, it does not search) and the year."""
+
+    directory: DirectoryFilters = field(default_factory=DirectoryFilters)
+    year: int = 0
+    year_given: bool = False
+
+    @classmethod
+    def from_query(cls, data: QueryDict) -> ObservatoryFilters:
+        directory = replace(DirectoryFilters.from_query(data), q="")
+        year = parse_year(data.get("annee"))
+        return cls(directory=directory, year=year or current_year(), year_given=year is not None)
+
+    @property
+    def previous_year(self) -> int:
+        return self.year - 1
+
+    @property
+    def is_active(self) -> bool:
+        return self.directory.is_active or self.year_given
+
+    def items(self) -> list[tuple[str, str]]:
+        pairs = self.directory.items()
+        if self.year_given:
+            pairs.append(("annee", str(self.year)))
+        return pairs
+
+    def querystring(self, *, without: tuple[str, str] | None = None) -> str:
+        return urlencode([pair for pair in self.items() if pair != without])
+
+    def cache_key(self) -> str:
+        return f"{self.year}:{self.directory.cache_key()}"
+
+    def as_dict(self) -> dict[str, Any]:
+        """The filters as the JSON downloads state them."""
+        data: dict[str, Any] = {"annee": self.year}
+        for name, value in self.directory.items():
+            data.setdefault(name, []).append(value)
+        return data
+
+
+# --- What an indicator holds ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Measure:
+    key: str
+    label: str
+    description: str
+    unit: str = ""  # "%" for rates
+    protected: bool = False  # small counts are published as "< N"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One measure of one row: the year's value, the previous year's and the difference,
+    all published values."""
+
+    current: Published
+    previous: Published = None
+    difference: Published = None
+    unit: str = ""
+
+
+@dataclass(frozen=True)
+class Row:
+    code: str
+    label: str
+    cells: tuple[Cell, ...]
+
+
+@dataclass(frozen=True)
+class Indicator:
+    slug: str
+    section: str
+    title: str
+    dimension: str  # the heading of the first column
+    dimension_description: str
+    measures: tuple[Measure, ...]
+    rows: tuple[Row, ...]
+    year: int
+    compare: bool = True  # False for series by year (each row is a year)
+    note: str = ""
+    chart: str = "bar"  # "bar", "line" or "map" (a world map beside the table)
+
+    @property
+    def previous_year(self) -> int:
+        return self.year - 1
+
+    def columns(self) -> list[tuple[str, str]]:
+        """The documented columns of the CSV and JSON downloads."""
+        columns = [
+            ("code", str(_("Code de la modalité (vide : non renseigné)"))),
+            ("libelle", f"{self.dimension} — {self.dimension_description}"),
+        ]
+        for measure in self.measures:
+            if self.compare:
+                columns += [
+                    (f"{measure.key}_{self.year}", f"{measure.description} ({self.year})"),
+                    (
+                        f"{measure.key}_{self.previous_year}",
+                        f"{measure.description} ({self.previous_year})",
+                    ),
+                    (
+                        f"{measure.key}_evolution",
+                        str(_("Différence %(year)s − %(previous)s"))
+                        % {"year": self.year, "previous": self.previous_year},
+                    ),
+                ]
+            else:
+                columns.append((measure.key, str(measure.description)))
+        return columns
+
+    def table_rows(self) -> list[list[Published]]:
+        """Rows in the order of `columns()`."""
+        rows = []
+        for row in self.rows:
+            values: list[Published] = [row.code, row.label]
+            for cell in row.cells:
+                values += (
+                    [cell.current, cell.previous, cell.difference]
+                    if self.compare
+                    else [cell.current]
+                )
+            rows.append(values)
+        return rows
+
+    def chart_data(self) -> dict[str, Any]:
+        """What the chart script draws: labels and, for each measure, the year's numbers
+        (a hidden small count is null, its label says "< N")."""
+        datasets = []
+        for index, measure in enumerate(self.measures):
+            values = [row.cells[index].current for row in self.rows]
+            datasets.append(
+                {
+                    "label": f"{measure.label} ({self.year})" if self.compare else measure.label,
+                    "unit": measure.unit,
+                    "data": [value if isinstance(value, int | float) else None for value in values],
+                    "text": [_display(value, measure.unit) for value in values],
+                }
+            )
+            if self.compare:
+                previous = [row.cells[index].previous for row in self.rows]
+                datasets.append(
+                    {
+                        "label": f"{measure.label} ({self.previous_year})",
+                        "unit": measure.unit,
+                        "data": [v if isinstance(v, int | float) else None for v in previous],
+                        "text": [_display(v, measure.unit) for v in previous],
+                        "previous": True,
+                    }
+                )
+        return {
+            "id": self.slug,
+            "type": "line" if self.chart == "line" else "bar",
+            "labels": [row.label for row in self.rows],
+            "datasets": datasets,
+        }
+
+    def total(self, index: int = 0) -> Published:
+        """The sum of a count column when every cell is a number (None otherwise)."""
+        values = [row.cells[index].current for row in self.rows]
+        if all(isinstance(value, int) for value in values):
+            return sum(values)
+        return None
+
+
+def _display(value: Published, unit: str = "") -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, float):
+        value = round(value)
+    return f"{value:,}".replace(",", "\u202f") + (f"\u202f{unit}" if unit else "")
+
+
+# --- Publishing counts ------------------------------------------------------------------------
+
+
+def min_cell() -> int:
+    return int(getattr(settings, "OBSERVATORY_MIN_CELL", 3))
+
+
+def small_label() -> str:
+    return f"< {min_cell()}"
+
+
+def _is_small(value: Number | None) -> bool:
+    return isinstance(value, int) and 0 < value < min_cell()
+
+
+def _hidden_positions(values: list[Number | None], *, complementary: bool) -> set[int]:
+    """Positions of the small counts of a column; with `complementary`, when exactly one is
+    small, the next smallest count too (the column's total is published elsewhere: one hidden
+    cell alone would be the total minus the others)."""
+    hidden = {index for index, value in enumerate(values) if _is_small(value)}
+    if complementary and len(hidden) == 1:
+        others = [
+            (value, index)
+            for index, value in enumerate(values)
+            if index not in hidden and isinstance(value, int) and value > 0
+        ]
+        if others:
+            hidden.add(min(others)[1])
+    return hidden
+
+
+WITHHELD = "s"  # a count hidden only so that a small one cannot be worked out from a total
+
+
+def _published(value: Number | None, hidden: bool) -> Published:
+    if hidden:
+        return small_label() if _is_small(value) else WITHHELD
+    if isinstance(value, float):
+        return round(value, 1)
+    return value
+
+
+def _difference(current: Number | None, previous: Number | None) -> Number | None:
+    if current is None or previous is None:
+        return None
+    difference = current - previous
+    return round(difference, 1) if isinstance(difference, float) else difference
+
+
+@dataclass
+class RawRow:
+    code: str
+    label: str
+    current: list[Number | None]
+    previous: list[Number | None]
+
+
+def _build(
+    *,
+    slug: str,
+    section: str,
+    title: str,
+    dimension: str,
+    dimension_description: str,
+    measures: tuple[Measure, ...],
+    raw: list[RawRow],
+    year: int,
+    compare: bool = True,
+    complementary: bool = False,
+    note: str = "",
+    chart: str = "bar",
+) -> Indicator:
+    """Turn raw numbers into published cells: small protected counts hidden (in the year's
+    and the previous year's columns), and no difference shown next to a hidden count."""
+    hidden_current: list[set[int]] = []
+    hidden_previous: list[set[int]] = []
+    for index, measure in enumerate(measures):
+        if measure.protected:
+            hidden_current.append(
+                _hidden_positions([r.current[index] for r in raw], complementary=complementary)
+            )
+            hidden_previous.append(
+                _hidden_positions([r.previous[index] for r in raw], complementary=complementary)
+                if compare
+                else set()
+            )
+        else:
+            hidden_current.append(set())
+            hidden_previous.append(set())
+    rows = []
+    for position, item in enumerate(raw):
+        cells = []
+        for index, measure in enumerate(measures):
+            hide_current = position in hidden_current[index]
+            current = _published(item.current[index], hide_current)
+            if not compare:
+                cells.append(Cell(current, unit=measure.unit))
+                continue
+            hide_previous = position in hidden_previous[index]
+            previous = _published(item.previous[index], hide_previous)
+            difference = (
+                None
+                if hide_current or hide_previous
+                else _difference(item.current[index], item.previous[index])
+            )
+            cells.append(Cell(current, previous, difference, measure.unit))
+        rows.append(Row(item.code, item.label, tuple(cells)))
+    return Indicator(
+        slug=slug,
+        section=section,
+        title=title,
+        dimension=dimension,
+        dimension_description=dimension_description,
+        measures=measures,
+        rows=tuple(rows),
+        year=year,
+        compare=compare,
+        note=note,
+        chart=chart,
+    )
+
+
+# --- Sources: what is counted, narrowed by the filters, and what "in the year" means ---------
+
+
+def _year_bounds(year: int) -> tuple[datetime.datetime, datetime.datetime]:
+    start = datetime.datetime(year, 1, 1, tzinfo=PARIS)
+    return start, datetime.datetime(year + 1, 1, 1, tzinfo=PARIS)
+
+
+@dataclass(frozen=True)
+class Period:
+    """How a row falls in a year: published by its end (`stock`), or dated in it."""
+
+    field: str
+    stock: bool = False
+    dates: bool = False  # a DateField (compared with dates, not datetimes)
+
+    def condition(self, year: int, prefix: str = "") -> Q:
+        start, end = _year_bounds(year)
+        if self.dates:
+            start, end = start.date(), end.date()
+        name = f"{prefix}{self.field}"
+        if self.stock:
+            return Q(**{f"{name}__lt": end}) | Q(**{f"{name}__isnull": True})
+        return Q(**{f"{name}__gte": start, f"{name}__lt": end})
+
+
+class RequestFacet(Facet):
+    """A filter on an accompaniment through its request's many-to-many table (countries)."""
+
+    def condition(self, values: Iterable[str]) -> Q:
+        owners = self.through.objects.filter(**{f"{self.path}__in": list(values)}).values(
+            self.owner
+        )
+        return Q(request__in=owners)
+
+
+EVENT_FACETS: dict[str, Facet] = {
+    "odd": Facet("sustainabledevelopmentgoal__number", EventPage.sdgs.through, "eventpage_id"),
+    "theme": Facet("theme__slug", EventPage.themes.through, "eventpage_id"),
+    "college": Facet("organiser__college__slug"),
+    "departement": Facet("departement__code"),
+    "pays": Facet("country__code", EventPage.countries.through, "eventpage_id"),
+    "region": Facet("country__region__slug", EventPage.countries.through, "eventpage_id"),
+}
+ACCOMPANIMENT_FACETS: dict[str, Facet] = {
+    "odd": Facet(
+        "sustainabledevelopmentgoal__number", Accompaniment.sdgs.through, "accompaniment_id"
+    ),
+    "theme": Facet("theme__slug", Accompaniment.themes.through, "accompaniment_id"),
+    "college": Facet("actor__college__slug"),
+    "departement": Facet("departement__code"),
+    "pays": RequestFacet(
+        "country__code", AccompanimentRequest.countries.through, "accompanimentrequest_id"
+    ),
+    "region": RequestFacet(
+        "country__region__slug", AccompanimentRequest.countries.through, "accompanimentrequest_id"
+    ),
+}
+
+
+def private_pages() -> Q:
+    """The pages of the private sections (one query): left out of every count."""
+    return Page.objects.all().private_q()
+
+
+def prefixed(condition: Q, prefix: str) -> Q:
+    """`condition` on the rows reached through `prefix` (a many-to-many table's owner)."""
+    copy = Q()
+    copy.connector, copy.negated = condition.connector, condition.negated
+    copy.children = [
+        prefixed(child, prefix) if isinstance(child, Q) else (f"{prefix}{child[0]}", child[1])
+        for child in condition.children
+    ]
+    return copy
+
+
+@dataclass(frozen=True)
+class Source:
+    """What an indicator counts: the rows (visible and narrowed by the filters), what makes a
+    row visible as a condition on it (to join a many-to-many table straight to its owner's
+    page instead of going through the list of visible owners) and, when a filter is chosen,
+    the rows it keeps (whether visible or not)."""
+
+    rows: QuerySet
+    visible: Q
+    narrowed: QuerySet | None
+
+    @classmethod
+    def of(
+        cls, queryset: QuerySet, visible: Q, filters: ObservatoryFilters, facets, **options
+    ) -> Source:
+        narrowed = (
+            apply_filters(queryset, filters.directory, facets=facets, **options)
+            if filters.directory.is_active
+            else None
+        )
+        rows = queryset.filter(visible)
+        return cls(
+            rows if narrowed is None else narrowed.filter(visible),
+            visible,
+            narrowed,
+        )
+
+
+def _visible_pages(private: Q) -> Q:
+    return Q(live=True) & ~private
+
+
+def actors(filters: ObservatoryFilters, private: Q | None = None) -> QuerySet:
+    return actor_source(filters, private).rows
+
+
+def actor_source(filters: ObservatoryFilters, private: Q | None = None) -> Source:
+    visible = _visible_pages(private_pages() if private is None else private)
+    return Source.of(ActorPage.objects.all(), visible, filters, ACTOR_FACETS)
+
+
+def projects(filters: ObservatoryFilters, private: Q | None = None) -> QuerySet:
+    return project_source(filters, private).rows
+
+
+def project_source(filters: ObservatoryFilters, private: Q | None = None) -> Source:
+    visible = _visible_pages(private_pages() if private is None else private)
+    return Source.of(ProjectPage.objects.all(), visible, filters, PROJECT_FACETS, projects=True)
+
+
+def events(filters: ObservatoryFilters, private: Q | None = None) -> QuerySet:
+    return event_source(filters, private).rows
+
+
+def event_source(filters: ObservatoryFilters, private: Q | None = None) -> Source:
+    visible = _visible_pages(private_pages() if private is None else private)
+    return Source.of(EventPage.objects.all(), visible, filters, EVENT_FACETS)
+
+
+def accompaniments(filters: ObservatoryFilters) -> QuerySet:
+    return accompaniment_source(filters).rows
+
+
+def accompaniment_source(filters: ObservatoryFilters) -> Source:
+    return Source.of(Accompaniment.objects.all(), Q(), filters, ACCOMPANIMENT_FACETS)
+
+
+PUBLISHED = Period("first_published_at", stock=True)
+# The actors' columns counted together (`_grouped_columns`).
+ACTOR_COLUMNS = ("college__slug", "structure_type__slug", "departement__code", "membership")
+EVENT_START = Period("start_at")
+ACCOMPANIMENT_DATE = Period("date", dates=True)
+
+
+# --- Aggregates -------------------------------------------------------------------------------
+
+# An aggregate of one measure over the rows matching a condition:
+# `(condition, prefix, owner) -> Aggregate`, where the prefix leads from a many-to-many table
+# to the counted row and `owner` is the column that identifies that row.
+# `distinct` says whether the grouping can repeat a counted row (a region reached through
+# several countries); counting without DISTINCT spares PostgreSQL a sort.
+AggregateFactory = Callable[[Q, str, str, bool], Any]
+
+
+def count_rows(condition: Q, _prefix: str, owner: str, distinct: bool) -> Any:
+    return Count(owner, filter=condition, distinct=distinct)
+
+
+def _group_base(source: Source, facet: Facet) -> tuple[QuerySet, str, str]:
+    """The rows to group for `facet`, the prefix from them to the counted row, and the column
+    naming that row. A many-to-many table is joined straight to its owner (and its page) by
+    the visibility condition; the filters, when chosen, narrow it by the owners they keep."""
+    if facet.through is None:
+        return source.rows, "", "pk"
+    relation = facet.owner.removesuffix("_id")
+    prefix = f"{relation}__"
+    base = facet.through.objects.filter(prefixed(source.visible, prefix))
+    if source.narrowed is not None:
+        base = base.filter(**{f"{facet.owner}__in": source.narrowed.values("pk")})
+    return base, prefix, facet.owner
+
+
+def _year_annotations(
+    period: Period | None, year: int, prefix: str, owner: str, distinct: bool, aggregates
+) -> tuple[Q | None, dict[str, Any]]:
+    """The condition "in the year or the year before" and the aggregates of both years."""
+    conditions = (
+        [period.condition(year, prefix), period.condition(year - 1, prefix)]
+        if period
+        else [Q(), Q()]
+    )
+    annotations = {}
+    for which, condition in enumerate(conditions):
+        for index, factory in enumerate(aggregates):
+            annotations[f"m{which}_{index}"] = factory(condition, prefix, owner, distinct)
+    return (conditions[0] | conditions[1]) if period else None, annotations
+
+
+def _split(row: dict, size: int) -> tuple[list, list]:
+    return (
+        [row[f"m0_{index}"] for index in range(size)],
+        [row[f"m1_{index}"] for index in range(size)],
+    )
+
+
+def _grouped(
+    source: Source,
+    *,
+    facet: Facet,
+    period: Period | None,
+    year: int,
+    aggregates: list[AggregateFactory],
+) -> dict[str, tuple[list, list]]:
+    """{value: ([the year's aggregates], [the previous year's])} in one query, grouped by the
+    facet's value (through its many-to-many table when it has one)."""
+    base, prefix, owner = _group_base(source, facet)
+    # A many-to-many row is one (owner, value) pair, a foreign key one value per row: only a
+    # path that goes further (country -> region) can meet the same row twice.
+    distinct = facet.path.count("__") > 1
+    either, annotations = _year_annotations(period, year, prefix, owner, distinct, aggregates)
+    if either is not None:
+        base = base.filter(either)
+    rows = base.order_by().values(facet.path).annotate(**annotations)
+    result: dict[str, tuple[list, list]] = {}
+    for row in rows:
+        value = row[facet.path]
+        result[NOT_SET if value is None else str(value)] = _split(row, len(aggregates))
+    return result
+
+
+def _grouped_columns(
+    source: Source,
+    *,
+    paths: list[str],
+    period: Period,
+    year: int,
+) -> dict[str, dict[str, tuple[list, list]]]:
+    """`_grouped` of counts for several columns of the counted rows at once: one query
+    grouped by all of them (as many groups as combinations of values in use, whatever the
+    number of rows), each column's counts then added up over the others."""
+    either, annotations = _year_annotations(period, year, "", "pk", False, [count_rows])
+    rows = source.rows.filter(either).order_by().values(*paths).annotate(**annotations)
+    result: dict[str, dict[str, tuple[list, list]]] = {path: {} for path in paths}
+    for row in rows:
+        current, previous = _split(row, 1)
+        for path in paths:
+            value = row[path]
+            code = NOT_SET if value is None else str(value)
+            before = result[path].get(code, ([0], [0]))
+            result[path][code] = (
+                [before[0][0] + current[0]],
+                [before[1][0] + previous[0]],
+            )
+    return result
+
+
+def _raw(
+    grouped: dict[str, tuple[list, list]],
+    labelled: list[tuple[str, str]],
+    *,
+    size: int,
+    keep_zero: bool = True,
+    sort_by_count: bool = False,
+) -> list[RawRow]:
+    """Rows in the order of `labelled` ((code, label) pairs), then the values without a
+    label; zero rows kept for fixed lists (SDGs, colleges) when `keep_zero`."""
+    zero = [0] * size
+    rows = []
+    known = set()
+    for code, label in labelled:
+        known.add(code)
+        current, previous = grouped.get(code, (zero, zero))
+        if not keep_zero and not any(current) and not any(previous):
+            continue
+        rows.append(
+            RawRow(code, str(label), [_zero(v) for v in current], [_zero(v) for v in previous])
+        )
+    for code, (current, previous) in grouped.items():
+        if code in known or (not any(current) and not any(previous)):
+            continue
+        label = str(_("Non renseigné")) if code == NOT_SET else code
+        rows.append(RawRow(code, label, [_zero(v) for v in current], [_zero(v) for v in previous]))
+    if sort_by_count:
+        rows.sort(key=lambda row: (-(row.current[0] or 0), row.label))
+    return rows
+
+
+def _zero(value: Any) -> Number | None:
+    if value is None:
+        return None
+    return value
+
+
+# --- The indicators ---------------------------------------------------------------------------
+
+ACTORS = _("Acteurs")
+PROJECTS = _("Projets")
+EVENTS = _("Événements et formations")
+ACCOMPANIMENTS = _("Accompagnements")
+
+ACTOR_COUNT = Measure(
+    "acteurs",
+    _("Acteurs"),
+    _("Nombre d'acteurs publiés sur le portail au 31 décembre"),
+)
+PROJECT_COUNT = Measure(
+    "projets", _("Projets"), _("Nombre de projets publiés sur le portail au 31 décembre")
+)
+EVENT_MEASURES = (
+    Measure("evenements", _("Événements"), _("Nombre d'événements commençant dans l'année")),
+    Measure(
+        "participants",
+        _("Participants"),
+        _(
+            "Participants déclarés au bilan de l'événement, à défaut inscriptions confirmées "
+            "sur le portail"
+        ),
+    ),
+    Measure(
+        "satisfaction",
+        _("Satisfaction (%)"),
+        _(
+            "Part moyenne de participants « satisfaits » ou « très satisfaits », sur les "
+            "événements dont le bilan la donne"
+        ),
+        unit="%",
+    ),
+)
+ACCOMPANIMENT_MEASURES = (
+    Measure(
+        "accompagnements",
+        _("Accompagnements"),
+        _("Nombre d'accompagnements réalisés dans l'année"),
+        protected=True,
+    ),
+    Measure(
+        "structures",
+        _("Structures accompagnées"),
+        _("Nombre de structures ou porteurs de projet différents accompagnés dans l'année"),
+        protected=True,
+    ),
+)
+
+
+def _labels(name: str) -> list[tuple[str, str]]:
+    choices = taxonomy_choices()
+    return [(str(code), str(label)) for code, label in choices[name]]
+
+
+def _choice_labels(choices: list[tuple[str, Any]]) -> list[tuple[str, str]]:
+    return [(str(code), str(label)) for code, label in choices]
+
+
+def _participants() -> Any:
+    confirmed = (
+        Registration.objects.filter(event=OuterRef("pk"), status=Registration.Status.CONFIRMED)
+        .order_by()
+        .values("event")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(
+        "participants_count", Subquery(confirmed, output_field=IntegerField()), Value(0)
+    )
+
+
+def _event_aggregates() -> list[AggregateFactory]:
+    participants = _participants()
+    rated = Q(very_satisfied_rate__isnull=False, satisfied_rate__isnull=False)
+    return [
+        count_rows,
+        lambda condition, _prefix, _owner, _distinct: Sum(participants, filter=condition),
+        lambda condition, _prefix, _owner, _distinct: Avg(
+            F("very_satisfied_rate") + F("satisfied_rate"), filter=condition & rated
+        ),
+    ]
+
+
+def _structure_key(prefix: str = "") -> Any:
+    """Who was accompanied: the actor page, or else the structure's name (case aside)."""
+    return Case(
+        When(
+            **{f"{prefix}actor__isnull": False},
+            then=Concat(Value("a"), Cast(f"{prefix}actor_id", output_field=CharField())),
+        ),
+        default=Concat(Value("n"), Lower(f"{prefix}structure_name")),
+        output_field=CharField(),
+    )
+
+
+def _accompaniment_aggregates() -> list[AggregateFactory]:
+    return [
+        count_rows,
+        lambda condition, prefix, _owner, _distinct: Count(
+            _structure_key(prefix), filter=condition, distinct=True
+        ),
+    ]
+
+
+def _satisfaction_rounding(rows: list[RawRow]) -> list[RawRow]:
+    for row in rows:
+        for values in (row.current, row.previous):
+            if len(values) > 2 and values[2] is not None:
+                values[2] = round(float(values[2]), 1)
+            if len(values) > 1 and values[1] is None:
+                values[1] = 0
+    return rows
+
+
+def compute_indicators(filters: ObservatoryFilters, *, only: str = "") -> list[Indicator]:
+    """Every indicator for these filters and year, or the one named `only` (uncached: see
+    `indicators` and `indicator`)."""
+    year = filters.year
+
+    def wanted(slug: str) -> bool:
+        return not only or slug == only
+
+    private = private_pages()
+    actor_src, project_src = actor_source(filters, private), project_source(filters, private)
+    event_src, accompaniment_src = event_source(filters, private), accompaniment_source(filters)
+    one: list[AggregateFactory] = [count_rows]
+    indicators: list[Indicator] = []
+    # The actors' own columns (college, type, département, membership): one query for all.
+    actor_columns: dict[str, dict[str, tuple[list, list]]] = {}
+
+    def actor_indicator(slug, title, facet, labelled, dimension, description, **options):
+        if not wanted(slug):
+            return
+        if facet.through is None and facet.path in ACTOR_COLUMNS:
+            if not actor_columns:
+                actor_columns.update(
+                    _grouped_columns(
+                        actor_src,
+                        paths=[path for path in ACTOR_COLUMNS if not only or path == facet.path],
+                        period=PUBLISHED,
+                        year=year,
+                    )
+                )
+            grouped = actor_columns[facet.path]
+        else:
+            grouped = _grouped(actor_src, facet=facet, period=PUBLISHED, year=year, aggregates=one)
+        keep_zero = options.pop("keep_zero", True)
+        sort_by_count = options.pop("sort_by_count", False)
+        indicators.append(
+            _build(
+                slug=slug,
+                section=str(ACTORS),
+                title=str(title),
+                dimension=str(dimension),
+                dimension_description=str(description),
+                measures=(ACTOR_COUNT,),
+                raw=_raw(
+                    grouped, labelled, size=1, keep_zero=keep_zero, sort_by_count=sort_by_count
+                ),
+                year=year,
+                **options,
+            )
+        )
+
+    structure_types = (
+        _choice_labels(list(StructureType.objects.values_list("slug", "name")))
+        if wanted("acteurs-type")
+        else []
+    )
+    actor_indicator(
+        "acteurs-college",
+        _("Acteurs par collège"),
+        ACTOR_FACETS["college"],
+        _labels("college"),
+        _("Collège"),
+        _("collège du réseau"),
+    )
+    actor_indicator(
+        "acteurs-type",
+        _("Acteurs par type de structure"),
+        Facet("structure_type__slug"),
+        structure_types,
+        _("Type de structure"),
+        _("type de structure"),
+        keep_zero=False,
+    )
+    actor_indicator(
+        "acteurs-departement",
+        _("Acteurs par département du siège"),
+        ACTOR_FACETS["departement"],
+        _labels("departement"),
+        _("Département"),
+        _("département du siège (HR : hors région)"),
+    )
+    actor_indicator(
+        "acteurs-adhesion",
+        _("Acteurs adhérents et référencés"),
+        Facet("membership"),
+        _choice_labels(ActorPage.Membership.choices),
+        _("Lien avec le réseau"),
+        _("adhérent du réseau ou référencé"),
+    )
+    actor_indicator(
+        "acteurs-odd",
+        _("Acteurs par objectif de développement durable"),
+        ACTOR_FACETS["odd"],
+        _labels("odd"),
+        _("ODD"),
+        _("objectif de développement durable (un acteur peut en avoir plusieurs)"),
+    )
+    actor_indicator(
+        "acteurs-thematique",
+        _("Acteurs par thématique"),
+        ACTOR_FACETS["theme"],
+        _labels("theme"),
+        _("Thématique"),
+        _("thématique (un acteur peut en avoir plusieurs)"),
+        sort_by_count=True,
+    )
+    actor_indicator(
+        "acteurs-pays",
+        _("Acteurs par pays d'intervention"),
+        ACTOR_FACETS["pays"],
+        [],
+        _("Pays"),
+        _("pays d'intervention, code ISO 3166-1 alpha-2"),
+        keep_zero=False,
+        sort_by_count=True,
+        chart="map",
+    )
+    actor_indicator(
+        "acteurs-region-monde",
+        _("Acteurs par région du monde"),
+        ACTOR_FACETS["region"],
+        _labels("region"),
+        _("Région du monde"),
+        _("région du monde de leurs pays d'intervention"),
+        keep_zero=False,
+    )
+    for item in indicators:
+        if item.slug == "acteurs-pays":
+            _label_countries(item)
+
+    def project_indicator(slug, title, facet, labelled, dimension, description, **options):
+        if not wanted(slug):
+            return
+        grouped = _grouped(
+            project_src,
+            facet=facet,
+            period=PUBLISHED,
+            year=year,
+            aggregates=one,
+        )
+        keep_zero = options.pop("keep_zero", True)
+        sort_by_count = options.pop("sort_by_count", False)
+        indicators.append(
+            _build(
+                slug=slug,
+                section=str(PROJECTS),
+                title=str(title),
+                dimension=str(dimension),
+                dimension_description=str(description),
+                measures=(PROJECT_COUNT,),
+                raw=_raw(
+                    grouped, labelled, size=1, keep_zero=keep_zero, sort_by_count=sort_by_count
+                ),
+                year=year,
+                **options,
+            )
+        )
+
+    project_indicator(
+        "projets-etat",
+        _("Projets par état"),
+        Facet("status"),
+        _choice_labels(ProjectPage.Status.choices),
+        _("État"),
+        _("état du projet"),
+    )
+    project_indicator(
+        "projets-pays",
+        _("Projets par pays d'intervention"),
+        PROJECT_FACETS["pays"],
+        [],
+        _("Pays"),
+        _("pays d'intervention, code ISO 3166-1 alpha-2"),
+        keep_zero=False,
+        sort_by_count=True,
+        chart="map",
+    )
+    for item in indicators:
+        if item.slug == "projets-pays":
+            _label_countries(item)
+    project_indicator(
+        "projets-odd",
+        _("Projets par objectif de développement durable"),
+        PROJECT_FACETS["odd"],
+        _labels("odd"),
+        _("ODD"),
+        _("objectif de développement durable (un projet peut en avoir plusieurs)"),
+    )
+
+    # Events and trainings: by kind in the year, and by year.
+    event_aggregates = _event_aggregates()
+    if wanted("evenements-type"):
+        grouped = _grouped(
+            event_src,
+            facet=Facet("kind"),
+            period=EVENT_START,
+            year=year,
+            aggregates=event_aggregates,
+        )
+        indicators.append(
+            _build(
+                slug="evenements-type",
+                section=str(EVENTS),
+                title=str(_("Événements et formations par type")),
+                dimension=str(_("Type")),
+                dimension_description=str(_("type d'événement")),
+                measures=EVENT_MEASURES,
+                raw=_satisfaction_rounding(
+                    _raw(grouped, _choice_labels(EventPage.Kind.choices), size=3, keep_zero=False)
+                ),
+                year=year,
+            )
+        )
+    if wanted("evenements-annee"):
+        indicators.append(
+            _series(
+                event_src.rows.exclude(start_at__isnull=True).annotate(
+                    annee=ExtractYear("start_at", tzinfo=PARIS)
+                ),
+                slug="evenements-annee",
+                section=str(EVENTS),
+                title=str(_("Événements et formations par année")),
+                measures=EVENT_MEASURES,
+                aggregates=event_aggregates,
+                year=year,
+                rounding=_satisfaction_rounding,
+            )
+        )
+
+    # Accompaniments: aggregates only, small counts hidden.
+    accompaniment_aggregates = _accompaniment_aggregates()
+    if wanted("accompagnements-annee"):
+        indicators.append(
+            _series(
+                accompaniment_src.rows.annotate(annee=ExtractYear("date")),
+                slug="accompagnements-annee",
+                section=str(ACCOMPANIMENTS),
+                title=str(_("Accompagnements par année")),
+                measures=ACCOMPANIMENT_MEASURES,
+                aggregates=accompaniment_aggregates,
+                year=year,
+            )
+        )
+
+    def accompaniment_indicator(slug, title, facet, labelled, dimension, description, **options):
+        if not wanted(slug):
+            return
+        grouped = _grouped(
+            accompaniment_src,
+            facet=facet,
+            period=ACCOMPANIMENT_DATE,
+            year=year,
+            aggregates=accompaniment_aggregates,
+        )
+        sort_by_count = options.pop("sort_by_count", False)
+        indicators.append(
+            _build(
+                slug=slug,
+                section=str(ACCOMPANIMENTS),
+                title=str(title),
+                dimension=str(dimension),
+                dimension_description=str(description),
+                measures=ACCOMPANIMENT_MEASURES,
+                raw=_raw(grouped, labelled, size=2, keep_zero=False, sort_by_count=sort_by_count),
+                year=year,
+                **options,
+            )
+        )
+
+    hidden_note = str(
+        _(
+            "Les effectifs de 1 à %(n)s sont affichés « < %(m)s », et « s » masque un second "
+            "effectif quand le premier se déduirait du total : aucune structure n'est "
+            "reconnaissable."
+        )
+    ) % {"n": min_cell() - 1, "m": min_cell()}
+    accompaniment_indicator(
+        "accompagnements-departement",
+        _("Accompagnements par département"),
+        ACCOMPANIMENT_FACETS["departement"],
+        _labels("departement"),
+        _("Département"),
+        _("département de la structure accompagnée (HR : hors région)"),
+        complementary=True,
+        sort_by_count=True,
+        note=hidden_note,
+    )
+    accompaniment_indicator(
+        "accompagnements-thematique",
+        _("Accompagnements par thématique"),
+        ACCOMPANIMENT_FACETS["theme"],
+        _labels("theme"),
+        _("Thématique"),
+        _("thématique (un accompagnement peut en avoir plusieurs)"),
+        sort_by_count=True,
+        note=hidden_note,
+    )
+    accompaniment_indicator(
+        "accompagnements-odd",
+        _("Accompagnements par objectif de développement durable"),
+        ACCOMPANIMENT_FACETS["odd"],
+        _labels("odd"),
+        _("ODD"),
+        _("objectif de développement durable (un accompagnement peut en avoir plusieurs)"),
+        note=hidden_note,
+    )
+    return indicators
+
+
+def _series(
+    queryset: QuerySet,
+    *,
+    slug: str,
+    section: str,
+    title: str,
+    measures: tuple[Measure, ...],
+    aggregates: list[AggregateFactory],
+    year: int,
+    rounding: Callable[[list[RawRow]], list[RawRow]] | None = None,
+) -> Indicator:
+    """An indicator by year, up to the chosen one (one grouped query)."""
+    annotations = {
+        f"m{index}": factory(Q(), "", "pk", False) for index, factory in enumerate(aggregates)
+    }
+    rows = (
+        queryset.filter(annee__lte=year)
+        .order_by()
+        .values("annee")
+        .annotate(**annotations)
+        .order_by("annee")
+    )
+    raw = [
+        RawRow(
+            str(row["annee"]),
+            str(row["annee"]),
+            [row[f"m{index}"] for index in range(len(aggregates))],
+            [],
+        )
+        for row in rows
+        if row["annee"] is not None
+    ]
+    if rounding:
+        raw = rounding(raw)
+    return _build(
+        slug=slug,
+        section=section,
+        title=title,
+        dimension=str(_("Année")),
+        dimension_description=str(_("année")),
+        measures=measures,
+        raw=raw,
+        year=year,
+        compare=False,
+        chart="line",
+    )
+
+
+def _label_countries(indicator: Indicator) -> None:
+    """Countries are named by django-countries, not the database."""
+    rows = tuple(
+        replace(row, label=country_name(row.code) if row.code else row.label)
+        for row in indicator.rows
+    )
+    object.__setattr__(indicator, "rows", rows)
+
+
+SLUGS = frozenset(
+    {
+        "acteurs-college",
+        "acteurs-type",
+        "acteurs-departement",
+        "acteurs-adhesion",
+        "acteurs-odd",
+        "acteurs-thematique",
+        "acteurs-pays",
+        "acteurs-region-monde",
+        "projets-etat",
+        "projets-pays",
+        "projets-odd",
+        "evenements-type",
+        "evenements-annee",
+        "accompagnements-annee",
+        "accompagnements-departement",
+        "accompagnements-thematique",
+        "accompagnements-odd",
+    }
+)
+
+# --- Cached access ----------------------------------------------------------------------------
+
+
+def indicators(filters: ObservatoryFilters) -> list[Indicator]:
+    """Every indicator, cached until something is published, an event registration or an
+    accompaniment changes."""
+    countries_key = caches.INDICATORS.key("countries")
+
+    def build() -> list[Indicator]:
+        found = compute_indicators(filters)
+        if not filters.directory.is_active and filters.year == current_year():
+            # This year's countries of the actors and projects, unfiltered, are the country
+            # filter's options (`country_choices`): kept without asking the database again.
+            codes = {
+                row.code
+                for item in found
+                if item.slug in ("acteurs-pays", "projets-pays")
+                for row in item.rows
+                if row.code and row.cells[0].current
+            }
+            caches.INDICATORS.set(countries_key, sorted(codes))
+        return found
+
+    return caches.INDICATORS.get_or_build(filters.cache_key(), build=build)
+
+
+def country_choices() -> list[str]:
+    """Codes of the countries published actors or projects work in (the country filter's
+    options), cached like the indicators."""
+
+    def build() -> list[str]:
+        visible = _visible_pages(private_pages())
+        actor_countries = ActorPage.countries.through.objects.filter(
+            prefixed(visible, "actorpage__")
+        ).values_list("country_id")
+        project_countries = ProjectPage.countries.through.objects.filter(
+            prefixed(visible, "projectpage__")
+        ).values_list("country_id")
+        code_by_id = taxonomy_choices()["country_code_by_id"]
+        ids = {pk for (pk,) in actor_countries.union(project_countries)}
+        return sorted(code_by_id[pk] for pk in ids if pk in code_by_id)
+
+    return caches.INDICATORS.get_or_build("countries", build=build)
+
+
+def indicator(filters: ObservatoryFilters, slug: str) -> Indicator | None:
+    """One indicator: from the whole set when it is cached, else computed alone (a download
+    costs only its own queries) and cached."""
+    cached = caches.INDICATORS.get(caches.INDICATORS.key(filters.cache_key()))
+    if cached is not None:
+        return find(cached, slug)
+    if slug not in SLUGS:
+        return None
+    found = caches.INDICATORS.get_or_build(
+        "one", slug, filters.cache_key(), build=lambda: compute_indicators(filters, only=slug)
+    )
+    return find(found, slug)
+
+
+def find(indicator_list: list[Indicator], slug: str) -> Indicator | None:
+    return next((item for item in indicator_list if item.slug == slug), None)
+
+
+def years_covered(indicator_list: list[Indicator], year: int) -> list[int]:
+    """The years a visitor can choose: from the first with events or accompaniments to this
+    year."""
+    years = {current_year(), year}
+    for item in indicator_list:
+        if not item.compare:
+            years.update(int(row.code) for row in item.rows if row.code.isdigit())
+    first = max(FIRST_YEAR, min(years))
+    return list(range(current_year(), first - 1, -1))
+
+
+def display(value: Published, unit: str = "") -> str:
+    return _display(value, unit)
