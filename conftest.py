@@ -4,6 +4,9 @@ import pytest
 from django.core.cache import cache
 from django.utils.module_loading import autodiscover_modules
 
+# The `demo_site` and `home_demo` fixtures: the demo content built once per session.
+pytest_plugins = ["tests.demo_site"]
+
 
 @pytest.fixture(scope="session", autouse=True)
 def _demo_steps_registered():

@@ -1,4 +1,4 @@
-"""The agenda's targets (issue 5), measured in-process on PostgreSQL.
+"""The agenda's performance targets, measured in-process on PostgreSQL.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/portail_evt \\
         .venv/bin/python bench/agenda.py [--events 5000] [--sessions 12000] [--requests 50]
@@ -163,20 +163,20 @@ def measure(path: str, requests: int, *, cold: bool = False, rebuild: bool = Fal
     if response.status_code != 200:
         raise SystemExit(f"{path} answered {response.status_code}")
     timings = []
-    from events.selectors import bump_agenda_generation
+    from events.caches import AGENDA
 
     for _ in range(requests):
         if cold:
             cache.clear()
         if rebuild:
-            bump_agenda_generation()
+            AGENDA.bump()
         begin = time.perf_counter()
         client.get(path, **headers)
         timings.append((time.perf_counter() - begin) * 1000)
     if cold:
         cache.clear()
     if rebuild:
-        bump_agenda_generation()
+        AGENDA.bump()
     with CaptureQueriesContext(connection) as captured:
         client.get(path, **headers)
     return {

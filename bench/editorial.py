@@ -1,4 +1,4 @@
-"""The editorial listings' targets (issue 6): each index page (/actualites/,
+"""The editorial listings' performance targets: each index page (/actualites/,
 /appels-a-projets/, /offres/, /ressources/, /groupes/) p50 under 60 ms, with the same number
 of SQL queries whatever the number of items.
 

@@ -2,7 +2,8 @@
 
 For each database (a temporary SQLite file, then PostgreSQL `portail_bench` with persistent
 connections), the script migrates, loads the demo content, starts gunicorn with the
-production settings (2 workers) and loads it with wrk, one scenario at a time:
+bench settings, `config.settings.bench` (the production settings plus the ceiling view of
+`bench/urls.py`), 2 workers, and loads it with wrk, one scenario at a time:
 
 - ceiling: `/bench/ceiling/`, a bare view behind the same middleware (the most a page can do);
 - home rendered / standard page rendered: the page built on every request (the request
@@ -106,6 +107,12 @@ SUITES = [
     Suite("search", "search_scale", "postgres", ("--sizes", "10000,40000")),
     Suite("search", "search_scale", "sqlite", ("--sizes", "5000")),
     Suite("search", "editorial", "postgres"),
+    Suite("admin", "admin", "postgres"),
+    # The newsletter: a letter to 5,000 subscribers through the task worker.
+    Suite("newsletter", "newsletter", "postgres"),
+    # The observatory: indicators, downloads and barometer at the directory's and agenda's sizes.
+    Suite("observatory", "observatory", "postgres"),
+    Suite("imports", "imports", "postgres"),
 ]
 PARTS = ("pages", *dict.fromkeys(suite.part for suite in SUITES))
 SUITE_TIMEOUT = 1800
@@ -421,13 +428,14 @@ def bench_database(
         if key not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "SECRET_KEY"}
     }
     env.update(
-        DJANGO_SETTINGS_MODULE="config.settings.production",
+        # Production settings plus the ceiling view (`bench/urls.py`).
+        DJANGO_SETTINGS_MODULE="config.settings.bench",
         SECRET_KEY=random_secret_key(),
         ALLOWED_HOSTS="127.0.0.1,localhost",
+        WAGTAILADMIN_BASE_URL="http://127.0.0.1",
         DATABASE_URL=database_url,
         CONN_MAX_AGE="600",
         SECURE_SSL_REDIRECT="false",
-        BENCH_CEILING_ENABLED="1",
         STATIC_ROOT=str(static_root),
         MEDIA_ROOT=str(workdir / "media"),
         CACHE_KEY_PREFIX=f"bench-{database}",
@@ -461,7 +469,7 @@ def bench_database(
     if args.redis_url:
         flush_redis(args.redis_url)  # gunicorn starts on a cold cache, like a deployment
 
-    port = free_port()
+    port = args.port or free_port()
     base = f"http://127.0.0.1:{port}"
     results = []
     say(f"{database}: gunicorn, {args.workers} workers, on {base}")
@@ -633,6 +641,9 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=8, help="wrk connections (8)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (2)")
     parser.add_argument(
+        "--port", type=int, default=0, help="gunicorn's port (default: any free port)"
+    )
+    parser.add_argument(
         "--databases", default="sqlite,postgres", help="comma-separated: sqlite,postgres"
     )
     parser.add_argument(
@@ -722,6 +733,7 @@ def bench_pages(databases: list[str], args: argparse.Namespace, workdir: Path) -
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "SECRET_KEY": random_secret_key(),
         "ALLOWED_HOSTS": "localhost",
+        "WAGTAILADMIN_BASE_URL": "http://localhost",
         "DATABASE_URL": f"sqlite:///{workdir / 'collectstatic.sqlite3'}",
         "STATIC_ROOT": str(static_root),
         "LOG_LEVEL": "WARNING",

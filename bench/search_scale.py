@@ -1,4 +1,4 @@
-"""Search at scale (issue 6's targets): `/recherche/?q=...` with its five facets, rendered
+"""Search at scale, against its targets: `/recherche/?q=...` with its five facets, rendered
 through Django's test client (the whole view: form, match set, facets, results, template),
 on synthetic French pages with a Zipf-like word distribution, at several index sizes;
 Wagtail's stock `Page.objects.search()` alongside for comparison.
@@ -64,6 +64,7 @@ from directory.models import SustainableDevelopmentGoal, Theme  # noqa: E402
 from home.models import StandardPage  # noqa: E402
 from resources.models import NewsPage  # noqa: E402
 from search import selectors as search_selectors  # noqa: E402
+from search.caches import SEARCH, UNIVERSE  # noqa: E402
 
 # A French vocabulary: common words first (Zipf: the k-th word is drawn ~1/k as often).
 VOCABULARY = [
@@ -178,11 +179,12 @@ def matches(query: str) -> str:
 
 def new_words() -> None:
     """As if nobody had asked for the words: every match set dropped, the universe kept."""
-    search_selectors.bump_generation(pages=False)
+    SEARCH.bump()
 
 
 def page_changed() -> None:
-    search_selectors.bump_generation()
+    UNIVERSE.bump()
+    SEARCH.bump()
 
 
 def text(rng: random.Random, words: int) -> str:

@@ -104,3 +104,20 @@ def screenshot_dir() -> Path:
     path = Path(settings.BASE_DIR) / "test-results"
     path.mkdir(exist_ok=True)
     return path
+
+
+def axe_violations(page) -> list[str]:
+    """axe-core's violations on the page as it settles: running animations and transitions
+    are let finish first, since a message fading in is measured at its fading colour
+    (Wagtail's admin messages slide and fade in)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.wait_for_function(
+        "() => document.getAnimations().every((a) => a.playState !== 'running'"
+        " || a.effect.getComputedTiming().iterations === Infinity)",
+        timeout=5_000,
+    )
+    return [
+        f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}"
+        for v in Axe().run(page).response["violations"]
+    ]

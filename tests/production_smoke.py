@@ -95,7 +95,9 @@ def recreate_database(name: str) -> None:
         conn.execute(f"CREATE DATABASE {name}")
 
 
-def manage(env: dict[str, str], *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+def manage(
+    env: dict[str, str], *args: str, check: bool = True, timeout: float = COMMAND_TIMEOUT
+) -> subprocess.CompletedProcess[str]:
     result = subprocess.run(
         [PYTHON, "manage.py", *args],
         cwd=BASE_DIR,
@@ -103,7 +105,7 @@ def manage(env: dict[str, str], *args: str, check: bool = True) -> subprocess.Co
         capture_output=True,
         text=True,
         stdin=subprocess.DEVNULL,
-        timeout=COMMAND_TIMEOUT,
+        timeout=timeout,
     )
     if check and result.returncode != 0:
         sys.stdout.write(result.stdout[-4000:])
@@ -189,6 +191,8 @@ def check_configuration_errors(smoke: Smoke, base_env: dict[str, str]) -> None:
         ("DATABASE_URL missing", "DATABASE_URL", None),
         ("DATABASE_URL malformed (notaurl)", "DATABASE_URL", "notaurl"),
         ("ALLOWED_HOSTS missing", "ALLOWED_HOSTS", None),
+        ("WAGTAILADMIN_BASE_URL missing", "WAGTAILADMIN_BASE_URL", None),
+        ("WAGTAILADMIN_BASE_URL not absolute", "WAGTAILADMIN_BASE_URL", "portail.example.org"),
     ]
     for label, name, value in cases:
         env = dict(base_env)
@@ -298,6 +302,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", default="portail_smoke", help="PostgreSQL database name")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/1")
+    parser.add_argument("--port", type=int, default=0, help="gunicorn's port (default: any free)")
     args = parser.parse_args()
 
     smoke = Smoke()
@@ -311,6 +316,7 @@ def main() -> int:
         DJANGO_SETTINGS_MODULE="config.settings.production",
         SECRET_KEY=random_secret_key(),
         ALLOWED_HOSTS="127.0.0.1,localhost",
+        WAGTAILADMIN_BASE_URL="https://portail.example.org",
         DATABASE_URL=f"{POSTGRES_SERVER}/{args.database}",
         REDIS_URL=args.redis_url,
         CACHE_KEY_PREFIX=f"smoke-{os.getpid()}",
@@ -334,6 +340,20 @@ def main() -> int:
             (result.stderr or result.stdout).strip()[-2000:],
         )
 
+        result = manage(
+            {**base_env, "WAGTAILADMIN_BASE_URL": "http://127.0.0.1:8000"},
+            "check",
+            "--deploy",
+            "--fail-level",
+            "WARNING",
+            check=False,
+        )
+        smoke.check(
+            result.returncode != 0 and "home.W001" in result.stderr,
+            "check --deploy warns when WAGTAILADMIN_BASE_URL points to this machine",
+            (result.stderr or result.stdout).strip()[-2000:],
+        )
+
         say("Configuration errors")
         check_configuration_errors(smoke, base_env)
 
@@ -348,7 +368,7 @@ def main() -> int:
         result = manage(serve_env, "shell", "-c", CREATE_HOME_PAGE)
         smoke.check(result.returncode == 0, "a HomePage is created and served by the site")
 
-        port = free_port()
+        port = args.port or free_port()
         base = f"http://127.0.0.1:{port}"
         say(f"gunicorn config.wsgi:application --workers 2 --bind 127.0.0.1:{port}")
         log_path = workdir / "gunicorn.log"

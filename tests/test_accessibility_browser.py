@@ -6,11 +6,10 @@ from __future__ import annotations
 import io
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 from wagtail.models import Page
 
-from .conftest import BrowserPage
+from .conftest import BrowserPage, axe_violations
 
 pytestmark = pytest.mark.browser
 
@@ -54,17 +53,14 @@ def test_demo_pages_have_no_axe_violation(
         paths.append(page.url)
 
     page = browser_page.page
-    axe = Axe()
     found = {}
     for path in paths:
         response = page.goto(f"{live_server.url}{path}", wait_until="load")
         assert response is not None
         expected = 404 if "n-existe-pas" in path else 200
         assert response.status == expected, path
-        violations = axe.run(page).response["violations"]
+        violations = axe_violations(page)
         if violations:
-            found[path] = [
-                f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}" for v in violations
-            ]
+            found[path] = violations
     report = "\n".join(f"{path}: {issue}" for path, issues in found.items() for issue in issues)
     assert not found, f"axe-core violations:\n{report}"

@@ -1,4 +1,4 @@
-"""The directory in a real browser (issue 3): filtered by département and SDG, the map and the
+"""The directory in a real browser: filtered by département and SDG, the map and the
 list show the same actors."""
 
 from __future__ import annotations
@@ -155,3 +155,28 @@ def test_filtered_by_departement_and_sdg_the_map_and_the_list_agree(
         popup.wait_for()
         assert popup.locator("a").count() == 1
     assert browser_page.errors == []
+
+
+def test_the_country_list_narrows_as_one_types_and_keeps_ticked_countries(
+    live_server, directory, browser_page: BrowserPage
+) -> None:
+    for title, code in (("Amis du Bénin", "BJ"), ("Mali Solidarité", "ML"), ("Maroc Eau", "MA")):
+        ActorPageFactory(parent=directory, title=title, countries=countries(code), location="")
+    page = browser_page.page
+    page.goto(f"{live_server.url}/annuaire/?pays=BF", wait_until="load")
+    countries_box = page.get_by_role("group", name="Pays d'intervention")
+    search = countries_box.get_by_label("Rechercher un pays")
+
+    def shown() -> list[str]:
+        labels = countries_box.locator("li:visible label").all_inner_texts()
+        return sorted(label.split(" (")[0] for label in labels)
+
+    assert shown() == ["Burkina Faso", "Bénin", "Mali", "Maroc"]  # sorted by code point
+    # Accents and case ignored; the ticked Burkina Faso stays; Enter does not submit.
+    search.fill("BEN")
+    assert shown() == ["Burkina Faso", "Bénin"]
+    assert countries_box.locator("[aria-live=polite]").inner_text() == "2 choix affichés sur 4"
+    search.press("Enter")
+    assert page.url.endswith("/annuaire/?pays=BF")
+    search.press("Escape")
+    assert shown() == ["Burkina Faso", "Bénin", "Mali", "Maroc"]

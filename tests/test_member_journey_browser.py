@@ -1,4 +1,4 @@
-"""The newcomer's path through a member space, in a real browser (issue 4, "done when"):
+"""The newcomer's path through a member space, in a real browser, from end to end:
 a visitor submits the référencement form (first with mistakes: the error summary takes the
 focus and leads to each field), an editor approves the request in the admin, the invited
 member sets a password through the e-mailed link and submits a project, which waits until
@@ -17,7 +17,7 @@ from django.urls import reverse
 from wagtail.models import WorkflowState
 
 from directory.models import ProjectPage, RegistrationRequest
-from directory.services import ensure_moderation_workflow
+from directory.services.workflow import ensure_moderation_workflow
 from directory.tests.factories import DirectoryPageFactory
 from directory.tests.registration_helpers import make_editor
 from home.tests.factories import make_site_with_home
@@ -131,7 +131,7 @@ def test_visitor_to_published_member_project(live_server, site, browser_page: Br
     page.goto(base + reverse("registration_requests:inspect", args=[request.pk]))
     assert "moussa@jardins-sahel.example" in page.locator("main").inner_text()
     with page.expect_navigation():
-        page.click("text=Approuver (avec corrections)")
+        page.click("text=Corriger la demande avant d'approuver")
     page.fill("#id_name", "Les Jardins du Sahel")
     with page.expect_navigation():
         page.click("main form button[type=submit]")

@@ -12,7 +12,7 @@ from home.models import HomePage
 from home.tests.factories import StandardPageFactory, make_site_with_home
 from resources.tests.factories import NewsIndexPageFactory, NewsPageFactory
 
-from .conftest import BrowserPage
+from .conftest import BrowserPage, axe_violations
 
 pytestmark = pytest.mark.browser
 
@@ -56,10 +56,7 @@ def test_header_search_suggests_then_a_facet_narrows_and_a_result_opens(
     assert page.locator(".results-count").inner_text().strip().startswith("1 résultat")
     assert page.locator(".search-result mark").first.inner_text().lower() == "eau"
 
-    from axe_playwright_python.sync_playwright import Axe
-
-    violations = Axe().run(page).response["violations"]
-    assert violations == [], [v["id"] for v in violations]
+    assert axe_violations(page) == []
 
     with page.expect_navigation(wait_until="load"):
         page.click(".search-results .search-result__title a")
