@@ -43,7 +43,7 @@ from django_tasks_db.management.commands.db_worker import Worker  # noqa: E402
 from wagtail.models import Page  # noqa: E402
 
 from home.tests.factories import CustomImageFactory, make_site_with_home  # noqa: E402
-from newsletter import sending, tasks  # noqa: E402
+from newsletter import sending  # noqa: E402
 from newsletter.mailing import build_message  # noqa: E402
 from newsletter.models import Subscriber, SubscriberStatus  # noqa: E402
 from newsletter.rendering import personalise, render_letter  # noqa: E402
@@ -140,7 +140,7 @@ def main() -> int:
 
     # The worker's code path: the database task backend and its worker, each batch a task.
     batch_queries: list[int] = []
-    real_batch = tasks.sending.send_next_batch
+    real_batch = sending.send_next_batch
 
     def counted_batch(**kwargs):
         calls = []
@@ -156,7 +156,7 @@ def main() -> int:
         EMAIL_BACKEND="anymail.backends.test.EmailBackend",
         NEWSLETTER_BATCH_SIZE=args.batch,
     ):
-        tasks.sending.send_next_batch = counted_batch
+        sending.send_next_batch = counted_batch
         rss_before = peak_rss_mib()
         started = time.perf_counter()
         sending.start_sending(letter=letter)
@@ -172,7 +172,7 @@ def main() -> int:
         )
         worker.run()
         elapsed = time.perf_counter() - started
-        tasks.sending.send_next_batch = real_batch
+        sending.send_next_batch = real_batch
     rss_after = peak_rss_mib()
     state = sending.progress(letter_id=letter.pk)
     sent = len(mail.outbox)

@@ -8,6 +8,6 @@ class NewsletterConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import signal_handlers
+        from . import page_views, signal_handlers  # noqa: F401 - page_views registers the pages' views
 
         signal_handlers.connect()

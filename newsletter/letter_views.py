@@ -18,7 +18,6 @@ from . import sending
 from .composition import recipients, segment_description
 from .drafting import create_letter_from_template, template_title
 from .models import Delivery, DeliveryStatus, LetterIndexPage, LetterPage
-from .tasks import send_test_letter
 
 ERRORS_SHOWN = 50
 
@@ -67,7 +66,7 @@ def send_test(request: HttpRequest, letter_id: int) -> HttpResponse:
                 request, _("Votre compte n'a pas d'adresse e-mail : ajoutez-la d'abord.")
             )
         else:
-            send_test_letter.enqueue(letter.pk, email)
+            sending.send_test_letter.enqueue(letter.pk, email)
             messages.success(
                 request,
                 _("Le test part vers %(email)s dans quelques instants.") % {"email": email},
@@ -105,7 +104,7 @@ def send(request: HttpRequest, letter_id: int) -> HttpResponse:
 def status(request: HttpRequest, letter_id: int) -> HttpResponse:
     letter = _letter(request, letter_id)
     sending_row = letter.sent_sending
-    state = sending.progress(letter_id=letter.pk)
+    state = Delivery.objects.progress(letter_id=letter.pk)
     errors = (
         Delivery.objects.filter(letter_id=letter.pk, status=DeliveryStatus.FAILED)
         .select_related("subscriber")

@@ -11,15 +11,13 @@ class SendingPanel(Panel):
         template_name = "newsletter/letters/admin/sending_panel.html"
 
         def get_context_data(self, parent_context=None):
-            from .sending import progress
-
             context = super().get_context_data(parent_context)
             page = self.instance
             sending = page.sent_sending if page.pk else None
             context["page"] = page
             context["sending"] = sending
             if sending is not None:
-                context["state"] = progress(letter_id=page.pk)
+                context["state"] = page.sending_progress()
             elif page.pk:
                 context["can_send"] = page.permissions_for_user(self.request.user).can_publish()
             return context

@@ -2,7 +2,7 @@
 
 `start_sending` freezes the letter (its automatic blocks filled now, its e-mail and web
 version rendered once and stored), publishes it and creates one `Delivery` row per
-recipient, then enqueues the first batch (`newsletter/tasks.py`). Each batch claims the next
+recipient, then enqueues the first batch (`send_letter_batch`, below). Each batch claims the next
 queued rows (locked with SKIP LOCKED on PostgreSQL, so several workers share the work; one
 worker on SQLite), marks them as being sent before sending, then records each result:
 
@@ -27,9 +27,10 @@ from django.conf import settings
 from django.core.mail import get_connection
 from django.db import connection as db_connection
 from django.db import transaction
-from django.db.models import Count, F, Min, Q
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from .composition import recipients, sections, segment_description
 from .mailing import build_message
@@ -52,38 +53,6 @@ class BatchReport:
     failed: int = 0
     retried: int = 0
     skipped: int = 0
-
-
-@dataclass(frozen=True)
-class Progress:
-    total: int
-    queued: int
-    sending: int
-    sent: int
-    failed: int
-    skipped: int
-    next_attempt_at: datetime.datetime | None
-
-    @property
-    def remaining(self) -> int:
-        return self.queued + self.sending
-
-    @property
-    def done(self) -> bool:
-        return self.total > 0 and self.remaining == 0
-
-
-def progress(*, letter_id: int) -> Progress:
-    """The counts of a letter's deliveries by status, in one query."""
-    counts = Delivery.objects.filter(letter_id=letter_id).aggregate(
-        total=Count("pk"),
-        **{
-            status: Count("pk", filter=Q(status=status))
-            for status in ("queued", "sending", "sent", "failed", "skipped")
-        },
-        next_attempt_at=Min("next_attempt_at", filter=Q(status=DeliveryStatus.QUEUED)),
-    )
-    return Progress(**counts)
 
 
 def latest_draft(letter: LetterPage) -> LetterPage:
@@ -156,15 +125,13 @@ def _create_deliveries(*, letter_id: int, subscriber_ids) -> int:
 
 
 def _enqueue_batch(letter_id: int, *, run_after: datetime.datetime | None = None) -> None:
-    from .tasks import send_letter_batch
-
-    task = send_letter_batch
+    batch = send_letter_batch
     if run_after is not None:
-        if not task.get_backend().supports_defer:
+        if not batch.get_backend().supports_defer:
             # The immediate backend (tests) cannot wait: `resume_sending` picks it up later.
             return
-        task = task.using(run_after=run_after)
-    task.enqueue(letter_id)
+        batch = batch.using(run_after=run_after)
+    batch.enqueue(letter_id)
 
 
 def _claim(*, letter_id: int, now: datetime.datetime, size: int) -> list[int]:
@@ -284,7 +251,7 @@ def _reschedule(
 
 def after_batch(*, letter_id: int) -> None:
     """What follows a batch: the next one now, a retry later, or the end of the sending."""
-    state = progress(letter_id=letter_id)
+    state = Delivery.objects.progress(letter_id=letter_id)
     if state.remaining == 0:
         LetterSending.objects.filter(letter_id=letter_id, finished_at__isnull=True).update(
             finished_at=timezone.now()
@@ -321,6 +288,33 @@ def resume_interrupted(*, older_than: datetime.timedelta | None = None) -> list[
     for letter_id in LetterSending.objects.filter(
         started_at__isnull=False, finished_at__isnull=True
     ).values_list("letter_id", flat=True):
-        if progress(letter_id=letter_id).remaining == 0:
+        if Delivery.objects.progress(letter_id=letter_id).remaining == 0:
             after_batch(letter_id=letter_id)
     return letter_ids
+
+
+# Background tasks (django-tasks: the database backend and its worker in production, run at
+# once in tests).
+
+
+@task()
+def send_letter_batch(letter_id: int) -> dict:
+    """Send one batch of the letter, then enqueue what follows (the next batch, or a retry
+    after a delay)."""
+    report = send_next_batch(letter_id=letter_id)
+    after_batch(letter_id=letter_id)
+    return {
+        "claimed": report.claimed,
+        "sent": report.sent,
+        "failed": report.failed,
+        "retried": report.retried,
+        "skipped": report.skipped,
+    }
+
+
+@task()
+def send_test_letter(letter_id: int, email: str) -> None:
+    """The editor's test send, out of the request."""
+    letter = LetterPage.objects.filter(pk=letter_id).first()
+    if letter is not None:
+        send_test(letter=letter, email=email)

@@ -8,11 +8,13 @@ page answers 404 to visitors, even if an editor published it: only previews show
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404
-from django.template.response import TemplateResponse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
@@ -21,6 +23,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.search import index
 
+from home import routing
 from home.models import BasePage
 from home.page_cache import public_page_cache
 
@@ -78,9 +81,7 @@ class LetterIndexPage(RoutablePageMixin, BasePage):
 
     @path("rss/", name="rss")
     def rss_view(self, request):
-        from ..feeds import LetterFeed
-
-        return LetterFeed(index=self)(request)
+        return routing.serve("newsletter.letters_feed", request, index=self)
 
     @property
     def rss_url(self) -> str:
@@ -167,16 +168,11 @@ class LetterPage(BasePage):
             context["sent_at"] = sending.started_at
         return context
 
-    def serve_preview(self, request, mode_name):
-        from ..rendering import render_letter, sample_email
+    def sending_progress(self) -> Progress:
+        return Delivery.objects.progress(letter_id=self.pk)
 
-        rendered = render_letter(self)
-        if mode_name == "email":
-            return sample_email(rendered, request=request)
-        context = self.get_context(request)
-        context["web_html"] = rendered.web_html
-        context["is_preview"] = True
-        return TemplateResponse(request, self.get_template(request), context)
+    def serve_preview(self, request, mode_name):
+        return routing.serve("newsletter.letter_preview", request, letter=self, mode_name=mode_name)
 
     def get_sitemap_urls(self, request=None):
         return super().get_sitemap_urls(request) if self.is_sent else []
@@ -222,6 +218,43 @@ class DeliveryStatus(models.TextChoices):
     SKIPPED = "skipped", _("Non envoyé (désinscrit entre-temps)")
 
 
+@dataclass(frozen=True)
+class Progress:
+    """A letter's deliveries counted by status."""
+
+    total: int
+    queued: int
+    sending: int
+    sent: int
+    failed: int
+    skipped: int
+    next_attempt_at: datetime.datetime | None
+
+    @property
+    def remaining(self) -> int:
+        return self.queued + self.sending
+
+    @property
+    def done(self) -> bool:
+        return self.total > 0 and self.remaining == 0
+
+
+class DeliveryQuerySet(models.QuerySet):
+    def progress(self, *, letter_id: int) -> Progress:
+        """The counts of a letter's deliveries by status, in one query."""
+        counts = self.filter(letter_id=letter_id).aggregate(
+            total=models.Count("pk"),
+            **{
+                status: models.Count("pk", filter=models.Q(status=status))
+                for status in ("queued", "sending", "sent", "failed", "skipped")
+            },
+            next_attempt_at=models.Min(
+                "next_attempt_at", filter=models.Q(status=DeliveryStatus.QUEUED)
+            ),
+        )
+        return Progress(**counts)
+
+
 class Delivery(models.Model):
     """One letter to one subscriber: created when the sending starts, so a restarted worker
     knows what is left, and unique so nothing is sent twice."""
@@ -243,6 +276,8 @@ class Delivery(models.Model):
     claimed_at = models.DateTimeField(_("pris en charge le"), null=True, blank=True)
     sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
     error = models.CharField(_("erreur"), max_length=500, blank=True)
+
+    objects = DeliveryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("envoi à un abonné")

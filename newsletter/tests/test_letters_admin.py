@@ -17,7 +17,6 @@ from directory.models import Theme
 from directory.tests.factories import ActorPageFactory, DirectoryPageFactory
 from directory.tests.registration_helpers import make_editor, make_member
 from newsletter.models import Delivery, LetterPage
-from newsletter.sending import progress
 
 from .letters_helpers import editorial, letter_with_blocks, subscriber
 
@@ -138,7 +137,7 @@ def test_send_enqueues_and_sends_nothing_in_the_request(
         return [r for r in default_task_backend.results if r.task.name == "send_letter_batch"]
 
     assert len(batches()) == 1
-    assert progress(letter_id=letter.pk).queued == 2
+    assert Delivery.objects.progress(letter_id=letter.pk).queued == 2
     # Clicking again shows the progress and changes nothing.
     again = editor_client.post(url("send", letter.pk))
     assert again["Location"] == url("status", letter.pk)

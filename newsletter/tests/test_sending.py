@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from newsletter import sending
 from newsletter.models import Delivery, DeliveryStatus, LetterSending, SubscriberStatus
-from newsletter.tasks import send_letter_batch
 
 from .letters_helpers import editorial, letter_with_blocks, subscriber
 
@@ -42,7 +41,7 @@ def test_sends_once_to_each_mailable_subscriber(
     result = _start(letter, django_capture_on_commit_callbacks)
     assert result.recipient_count == 5
     assert sorted(m.to[0] for m in anymail_outbox) == sorted(s.email for s in confirmed)
-    state = sending.progress(letter_id=letter.pk)
+    state = Delivery.objects.progress(letter_id=letter.pk)
     assert (state.sent, state.failed, state.remaining) == (5, 0, 0)
     assert LetterSending.objects.get(letter=letter).finished_at is not None
 
@@ -123,17 +122,17 @@ def test_provider_outage_retries_the_batch_without_losing_or_duplicating(
 
     with mock.patch.object(EmailBackend, "send_messages", flaky):
         _start(letter, django_capture_on_commit_callbacks)
-    state = sending.progress(letter_id=letter.pk)
+    state = Delivery.objects.progress(letter_id=letter.pk)
     assert (state.sent, state.queued, state.failed) == (1, 3, 0)
     waiting = Delivery.objects.filter(letter=letter, status=DeliveryStatus.QUEUED)
     assert all(d.next_attempt_at > timezone.now() for d in waiting)
     assert all("503" in d.error for d in waiting)
     # Later, the provider is back: the retry sends the three others, once.
     waiting.update(next_attempt_at=timezone.now())
-    send_letter_batch.enqueue(letter.pk)
+    sending.send_letter_batch.enqueue(letter.pk)
     received = [m.to[0] for m in anymail_outbox]
     assert len(received) == len(set(received)) == 4
-    assert sending.progress(letter_id=letter.pk).done
+    assert Delivery.objects.progress(letter_id=letter.pk).done
 
 
 @pytest.mark.django_db
@@ -148,8 +147,8 @@ def test_rows_fail_after_the_last_attempt(
     with mock.patch.object(EmailBackend, "send_messages", side_effect=AnymailAPIError("panne")):
         _start(letter, django_capture_on_commit_callbacks)
         Delivery.objects.filter(letter=letter).update(next_attempt_at=timezone.now())
-        send_letter_batch.enqueue(letter.pk)
-    state = sending.progress(letter_id=letter.pk)
+        sending.send_letter_batch.enqueue(letter.pk)
+    state = Delivery.objects.progress(letter_id=letter.pk)
     assert (state.sent, state.failed, state.remaining) == (0, 2, 0)
     assert anymail_outbox == []
 
