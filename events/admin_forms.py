@@ -29,7 +29,4 @@ class EventPageForm(WagtailAdminPageForm):
             parent_page.specific_class or type(parent_page), ActorPage
         )
         if under_actor and not self.instance.pk and not self.is_bound and "kind" in self.fields:
-            # Imported here: the selectors import the models, which name this form.
-            from .selectors import member_event_kind
-
-            self.initial["kind"] = member_event_kind()
+            self.initial["kind"] = type(self.instance).kind_members_use()

@@ -16,11 +16,13 @@ from django import forms
 from django.conf import settings
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
+from wagtail.models import Page
 
 from directory.filters import LenientMultipleChoiceField
 from directory.selectors import taxonomy_choices
 
-from .models.pages import EventKind
+from . import caches
+from .models.pages import EventKind, EventPage
 
 _MONTH_RE = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{2})$")
 
@@ -44,6 +46,31 @@ class FlagField(forms.CharField):
         return value == "1"
 
 
+@dataclass(frozen=True)
+class GroupChoice:
+    slug: str
+    title: str
+    pk: int
+
+
+def group_choices() -> list[GroupChoice]:
+    """The published working groups that have published events (the `groupe` filter), kept
+    until the next publication of any page (the page cache's generation)."""
+    rows = caches.GROUP_CHOICES.get_or_build(
+        build=lambda: list(
+            Page.objects.live()
+            .filter(
+                content_type__app_label="working_groups",
+                content_type__model="grouppage",
+                pk__in=EventPage.objects.live().filter(group__isnull=False).values("group_id"),
+            )
+            .order_by("title", "pk")
+            .values_list("slug", "title", "pk")
+        )
+    )
+    return [GroupChoice(*row) for row in rows]
+
+
 class AgendaFilterForm(forms.Form):
     type = LenientMultipleChoiceField(label=_("Types d'événement"), required=False)
     theme = LenientMultipleChoiceField(label=_("Thématiques"), required=False)
@@ -58,8 +85,6 @@ class AgendaFilterForm(forms.Form):
         self.fields["type"].choices = EventKind.choices
         self.fields["theme"].choices = choices["theme"]
         self.fields["departement"].choices = choices["departement"]
-        from .selectors import group_choices  # selectors read the filters
-
         self.fields["groupe"].choices = [(g.slug, g.title) for g in group_choices()]
 
 

@@ -12,13 +12,12 @@ from django.db.models.functions import Coalesce, Length, Substr
 from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction
 
-from directory.models import ActorPage, classification_context
+from directory.models import classification_context
 from directory.permissions import member_spaces_for
 from home.models import CARD_IMAGE_FILTERS, CustomImage
 
-from . import caches
 from .dates import MONTH_NAMES, local
-from .filters import AgendaFilters
+from .filters import AgendaFilters, group_choices
 from .models import EventIndexPage, EventPage, EventSession, Registration
 
 # --- Listing ----------------------------------------------------------------------------
@@ -54,31 +53,6 @@ def filtered_events(
     if filters.passes:
         return queryset.filter(end_at__lt=now).order_by("-start_at", "pk")
     return queryset.filter(end_at__gte=now).order_by("start_at", "pk")
-
-
-@dataclass(frozen=True)
-class GroupChoice:
-    slug: str
-    title: str
-    pk: int
-
-
-def group_choices() -> list[GroupChoice]:
-    """The published working groups that have published events (the `groupe` filter), kept
-    until the next publication of any page (the page cache's generation)."""
-    rows = caches.GROUP_CHOICES.get_or_build(
-        build=lambda: list(
-            Page.objects.live()
-            .filter(
-                content_type__app_label="working_groups",
-                content_type__model="grouppage",
-                pk__in=EventPage.objects.live().filter(group__isnull=False).values("group_id"),
-            )
-            .order_by("title", "pk")
-            .values_list("slug", "title", "pk")
-        )
-    )
-    return [GroupChoice(*row) for row in rows]
 
 
 def event_cards(queryset: QuerySet[EventPage]) -> QuerySet[EventPage]:
@@ -334,19 +308,3 @@ def registration_initial(*, user) -> dict[str, Any]:
     if actor_id:
         initial["actor"] = actor_id
     return {name: value for name, value in initial.items() if value}
-
-
-def member_event_kind() -> str:
-    """The kind members give their events most often (the events under actor pages), the
-    « Événement de membre » kind while they have none."""
-    most_common = (
-        EventPage.objects.filter(
-            Exists(ActorPage.objects.filter(path=Substr(OuterRef("path"), 1, Length("path"))))
-        )
-        .values("kind")
-        .annotate(count=Count("pk"))
-        .order_by("-count", "kind")
-        .values_list("kind", flat=True)
-        .first()
-    )
-    return most_common or EventPage.Kind.MEMBER_EVENT

@@ -28,13 +28,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 from wagtail.models import Page
 
-from home import limits
+from home import limits, routing
 from home.facets import FacetGroup, active_filters, options
 
 from . import caches, selectors, services
 from .dates import MONTH_NAMES, event_dates, local, session_line
 from .feeds import UpcomingEventsFeed, build_calendar
-from .filters import AgendaFilters
+from .filters import AgendaFilters, group_choices
 from .forms import RegistrationForm
 from .models import EventIndexPage, EventPage, Registration
 from .models.pages import EventFormat, EventKind, EventStatus
@@ -69,7 +69,7 @@ def _filter_context(request: HttpRequest, filters: AgendaFilters) -> dict[str, A
         "type": list(EventKind.choices),
         "theme": choices["theme"],
         "departement": choices["departement"],
-        "groupe": [(g.slug, g.title) for g in selectors.group_choices()],
+        "groupe": [(g.slug, g.title) for g in group_choices()],
     }
     groups = [
         FacetGroup(name, str(legend), options(labelled[name], selected=getattr(filters, name)))
@@ -140,6 +140,7 @@ def _render_results(request: HttpRequest, filters: AgendaFilters) -> str:
     )
 
 
+@routing.page_view("events.event_list")
 def event_list(request: HttpRequest, *, index: EventIndexPage) -> HttpResponse:
     filters = AgendaFilters.from_query(request.GET)
     querystring = filters.querystring()
@@ -315,6 +316,7 @@ def _json_for_script(data: dict[str, Any]) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+@routing.page_view("events.event_detail")
 def event_detail(request: HttpRequest, *, event: EventPage) -> HttpResponse:
     context = selectors.event_page_context(event=event)
     decorate(event)
@@ -361,6 +363,7 @@ def event_calendar_bytes(event: EventPage, *, request: HttpRequest | None = None
     return build_calendar(sessions, name=event.title, url_for=lambda _s: url)
 
 
+@routing.page_view("events.event_ics")
 @require_safe
 def event_ics(request: HttpRequest, *, event: EventPage) -> HttpResponse:
     return _ics_response(event_calendar_bytes(event, request=request), filename=f"{event.slug}.ics")
@@ -403,6 +406,7 @@ def agenda_ics(request: HttpRequest, page_path: str) -> HttpResponse:
     return response
 
 
+@routing.page_view("events.event_rss")
 @require_safe
 def event_rss(request: HttpRequest, *, index: EventIndexPage) -> HttpResponse:
     """The next 50 events, with the agenda's filters (bad values dropped, as in the page)."""
@@ -430,6 +434,7 @@ def _rate_limited(request: HttpRequest, event: EventPage, verdict: limits.Verdic
     return _private(limits.with_retry_after(response, verdict))
 
 
+@routing.page_view("events.registration_form")
 def registration_form(request: HttpRequest, *, event: EventPage) -> HttpResponse:
     if not event.uses_builtin_registration:
         raise Http404
@@ -517,6 +522,7 @@ def _registration_for(request: HttpRequest, event: EventPage) -> Registration | 
     return registration
 
 
+@routing.page_view("events.registration_done")
 def registration_done(request: HttpRequest, *, event: EventPage) -> HttpResponse:
     if "jeton" not in request.GET:
         # Right after the form: "check your inbox", whether the address was new or not.
@@ -544,6 +550,7 @@ def registration_done(request: HttpRequest, *, event: EventPage) -> HttpResponse
     return _private(response)
 
 
+@routing.page_view("events.registration_cancel")
 def registration_cancel(request: HttpRequest, *, event: EventPage) -> HttpResponse:
     if request.method not in ("GET", "HEAD", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])

@@ -28,10 +28,10 @@ from directory.filters import DirectoryFilters
 from directory.models import DirectoryPage
 from directory.selectors import active_filter_labels as directory_labels
 from directory.selectors import filtered_actors, taxonomy_choices
-from events.filters import AgendaFilters
+from events.filters import AgendaFilters, group_choices
 from events.models import EventIndexPage
 from events.models.pages import EventKind
-from events.selectors import filtered_events, group_choices
+from events.selectors import filtered_events
 from resources import selectors as resource_selectors
 from resources.filters import ListingFilters
 from resources.models import CallIndexPage, NewsIndexPage, OpportunityIndexPage, ResourceIndexPage

@@ -12,7 +12,6 @@ from django.contrib.auth import get_user_model
 from directory.tests.factories import ActorPageFactory, DirectoryPageFactory
 from directory.tests.registration_helpers import make_editor, make_member
 from events.models import EventPage
-from events.selectors import member_event_kind
 from events.tests.factories import EventIndexPageFactory, make_event
 from home.tests.factories import make_site_with_home
 
@@ -62,7 +61,7 @@ def test_the_default_follows_the_kind_members_use_most(client, world):
     # The network's own trainings, in the agenda, do not count.
     for number in range(3):
         make_event(parent=world["agenda"], title=f"Formation {number}")
-    assert member_event_kind() == EventPage.Kind.WEBINAR
+    assert EventPage.kind_members_use() == EventPage.Kind.WEBINAR
     client.force_login(world["member"].user)
     html = client.get(_add_event_url(world["actor"])).content.decode()
     assert _selected_kind(html) == EventPage.Kind.WEBINAR

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Length, Substr
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
@@ -39,6 +40,7 @@ from directory.models import (
     departement_for_postcode,
 )
 from directory.panels import MapPanel
+from home import routing
 from home.blocks import BaseStreamBlock
 from home.models import BasePage
 from home.page_cache import public_page_cache
@@ -53,11 +55,10 @@ if TYPE_CHECKING:
 class EventIndexPage(RoutablePageMixin, BasePage):
     """The agenda (`/agenda/`): upcoming events grouped by month, the archive, the feeds."""
 
-    @property
-    def cache_query_params(self) -> frozenset[str]:
-        from ..filters import AgendaFilterForm
-
-        return frozenset({*AgendaFilterForm.base_fields, "page"})
+    # The agenda's filters (`events.filters.AgendaFilterForm`, checked by a test) and its page.
+    cache_query_params = frozenset(
+        {"type", "theme", "departement", "groupe", "mois", "passes", "page"}
+    )
 
     introduction = models.TextField(_("chapô"), blank=True, max_length=600)
 
@@ -76,15 +77,11 @@ class EventIndexPage(RoutablePageMixin, BasePage):
     # (`events.urls`): Wagtail's page routes never see a dot.
     @path("")
     def event_list(self, request: HttpRequest) -> HttpResponse:
-        from ..views import event_list
-
-        return event_list(request, index=self)
+        return routing.serve("events.event_list", request, index=self)
 
     @path("rss/", name="rss")
     def rss(self, request: HttpRequest) -> HttpResponse:
-        from ..views import event_rss
-
-        return event_rss(request, index=self)
+        return routing.serve("events.event_rss", request, index=self)
 
     def feed_url(self) -> str:
         return f"{self.url}agenda.ics"
@@ -143,6 +140,27 @@ class EventPage(RoutablePageMixin, PlaceMixin, BasePage):
     )
     # Under an actor page, a new event takes the kind members use (`EventPageForm`).
     base_form_class = EventPageForm
+
+    @classmethod
+    def kind_members_use(cls) -> str:
+        """The kind members give their events most often (the events under actor pages),
+        the « Événement de membre » kind while they have none."""
+        most_common = (
+            cls.objects.filter(
+                models.Exists(
+                    ActorPage.objects.filter(
+                        path=Substr(models.OuterRef("path"), 1, Length("path"))
+                    )
+                )
+            )
+            .values("kind")
+            .annotate(count=models.Count("pk"))
+            .order_by("-count", "kind")
+            .values_list("kind", flat=True)
+            .first()
+        )
+        return most_common or EventKind.MEMBER_EVENT
+
     summary_text = models.TextField(_("résumé"), max_length=400, blank=True)
     description = StreamField(BaseStreamBlock(), verbose_name=_("description"), blank=True)
     image = models.ForeignKey(
@@ -453,33 +471,23 @@ class EventPage(RoutablePageMixin, PlaceMixin, BasePage):
 
     @path("")
     def event_detail(self, request: HttpRequest) -> HttpResponse:
-        from ..views import event_detail
-
-        return event_detail(request, event=self)
+        return routing.serve("events.event_detail", request, event=self)
 
     @path("ics/", name="ics")
     def ics(self, request: HttpRequest) -> HttpResponse:
-        from ..views import event_ics
-
-        return event_ics(request, event=self)
+        return routing.serve("events.event_ics", request, event=self)
 
     @path("inscription/", name="register")
     def register(self, request: HttpRequest) -> HttpResponse:
-        from ..views import registration_form
-
-        return registration_form(request, event=self)
+        return routing.serve("events.registration_form", request, event=self)
 
     @path("inscription/confirmation/", name="registered")
     def registered(self, request: HttpRequest) -> HttpResponse:
-        from ..views import registration_done
-
-        return registration_done(request, event=self)
+        return routing.serve("events.registration_done", request, event=self)
 
     @path("inscription/annulation/", name="cancel")
     def cancel(self, request: HttpRequest) -> HttpResponse:
-        from ..views import registration_cancel
-
-        return registration_cancel(request, event=self)
+        return routing.serve("events.registration_cancel", request, event=self)
 
     def route_url(self, name: str) -> str:
         return self.url + self.reverse_subpage(name)

@@ -349,3 +349,12 @@ def test_event_page_has_plain_share_links(client, training):
         f'href="mailto:?subject={title}&amp;body={url}">Par courriel</a></li>',
         html=True,
     )
+
+
+def test_the_page_cache_keys_the_agenda_by_each_of_its_filters_and_its_page():
+    """A filter the page cache did not know would serve every filtered agenda the unfiltered
+    page from the cache (or none from it): the page names exactly the filter form's fields."""
+    from events.filters import AgendaFilterForm
+    from events.models import EventIndexPage
+
+    assert EventIndexPage.cache_query_params == {*AgendaFilterForm.base_fields, "page"}
