@@ -8,7 +8,8 @@ class DirectoryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import caches, signal_handlers
+        # views, views_registration and selectors register what the page models name.
+        from . import caches, selectors, signal_handlers, views, views_registration  # noqa: F401
         from .forms import register_country_fields
 
         signal_handlers.connect()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
+from home import routing
 from home.blocks import BaseStreamBlock
 
 FIGURE_GROUPS = [
@@ -39,10 +40,8 @@ class DirectoryKeyFiguresBlock(blocks.StructBlock):
         preview_value = {"title": "L'annuaire en chiffres", "groups": ["totals", "college"]}
 
     def get_context(self, value, parent_context=None):
-        from .selectors import key_figures
-
         context = super().get_context(value, parent_context=parent_context)
-        context["figures"] = key_figures()
+        context["figures"] = routing.context("directory.key_figures")
         context["groups"] = set(value.get("groups") or [])
         return context
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries as country_names
 from wagtail.models import Page
 
+from home import routing
 from home.exports import SPREADSHEET, CsvDialect, choice_label, csv_text
 from home.facets import ActiveFilter, Facet, FacetOption, active_filters, labelled_by_label, options
 
@@ -36,6 +37,7 @@ from .models import (
     Theme,
     WorldRegion,
     classification_context,
+    map_properties,
 )
 
 if TYPE_CHECKING:
@@ -306,27 +308,6 @@ def _m2m_values(through: type[Model], owner: str, path: str, owners: QuerySet) -
     for owner_id, value in rows:
         grouped[owner_id].append(value)
     return grouped
-
-
-def map_properties(
-    *,
-    college: str,
-    city: str,
-    departement: str,
-    themes: Iterable[str],
-    sdgs: Iterable[int],
-    countries: Iterable[str],
-) -> dict[str, Any]:
-    """An actor's short map properties (`ActorPage.map_properties`), in the documented
-    order of actors.geojson after its id, name and URL."""
-    return {
-        "college": college or "",
-        "city": city or "",
-        "dep": departement or "",
-        "themes": sorted(themes),
-        "sdgs": sorted(sdgs),
-        "countries": sorted(countries),
-    }
 
 
 def computed_map_properties(actors: QuerySet[ActorPage]) -> dict[int, dict[str, Any]]:
@@ -784,6 +765,7 @@ def _export(
 # --- Pages ----------------------------------------------------------------------------------
 
 
+@routing.page_context("directory.actor_page")
 def actor_page_context(*, actor: ActorPage) -> dict[str, Any]:
     projects = list(
         project_cards(ProjectPage.objects.child_of(actor).live().public()).order_by(
@@ -817,6 +799,7 @@ def actor_page_context(*, actor: ActorPage) -> dict[str, Any]:
     }
 
 
+@routing.page_context("directory.project_page")
 def project_page_context(*, project: ProjectPage) -> dict[str, Any]:
     places = [place for place in project.places.all() if place.has_place]
     classification = classification_context(project)
@@ -843,6 +826,7 @@ def project_page_context(*, project: ProjectPage) -> dict[str, Any]:
 # --- Key figures ----------------------------------------------------------------------------
 
 
+@routing.page_context("directory.key_figures")
 def key_figures() -> dict[str, Any]:
     """Published actors by college, by département, by SDG, and countries of intervention,
     cached until the next publication."""

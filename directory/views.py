@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from wagtail.models import Page
 
+from home import routing
 from home.exports import CSV_CONTENT_TYPE, csv_dialect
 from home.facets import FacetGroup
 
@@ -105,6 +106,7 @@ def _map_context(*, directory: DirectoryPage, filters: DirectoryFilters, export:
     }
 
 
+@routing.page_view("directory.actor_list")
 def actor_list(request: HttpRequest, *, directory: DirectoryPage) -> HttpResponse:
     filters = DirectoryFilters.from_query(request.GET)
     base = selectors.actor_queryset(directory=directory)
@@ -129,6 +131,7 @@ def actor_list(request: HttpRequest, *, directory: DirectoryPage) -> HttpRespons
     )
 
 
+@routing.page_view("directory.project_list")
 def project_list(request: HttpRequest, *, directory: DirectoryPage) -> HttpResponse:
     filters = DirectoryFilters.from_query(request.GET)
     base = selectors.project_queryset(directory=directory)

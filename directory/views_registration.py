@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpR
 from django.template.response import TemplateResponse
 from django.views.decorators.csrf import csrf_protect
 
-from home import limits
+from home import limits, routing
 
 from .registration_forms import RegistrationForm
 from .services.registration import submit_registration
@@ -27,6 +27,7 @@ def _no_store(response: HttpResponse) -> HttpResponse:
     return response
 
 
+@routing.page_view("directory.registration_form")
 @csrf_protect
 def registration_form(request: HttpRequest, *, directory: DirectoryPage) -> HttpResponse:
     if request.method not in ("GET", "HEAD", "POST"):
@@ -78,6 +79,7 @@ def registration_form(request: HttpRequest, *, directory: DirectoryPage) -> Http
     )
 
 
+@routing.page_view("directory.registration_thanks")
 def registration_thanks(request: HttpRequest, *, directory: DirectoryPage) -> HttpResponse:
     return TemplateResponse(
         request,

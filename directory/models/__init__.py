@@ -16,6 +16,7 @@ from .pages import (
     ProjectPage,
     ProjectPlace,
     departement_for_postcode,
+    map_properties,
 )
 from .places import (
     PlaceMixin,
@@ -61,6 +62,7 @@ __all__ = [
     "classification_panels",
     "departement_field",
     "departement_for_postcode",
+    "map_properties",
     "coordinate_constraints",
     "format_location",
     "parse_location",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 import json
+from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -28,6 +30,7 @@ from wagtail.models import Orderable
 from wagtail.search import index
 from wagtailgeowidget.panels import GeoAddressPanel
 
+from home import routing
 from home.blocks import RICH_TEXT_FEATURES, DocumentListBlock, ImageBlock
 from home.models import BasePage, SocialLinkBlock
 from home.page_cache import public_page_cache
@@ -62,11 +65,11 @@ def _year_validators() -> list:
 class DirectoryPage(RoutablePageMixin, BasePage):
     """The directory (`/annuaire/`): list, map and open-data exports of actors and projects."""
 
-    @property
-    def cache_query_params(self) -> frozenset[str]:
-        from ..filters import DirectoryFilterForm
-
-        return frozenset({*DirectoryFilterForm.base_fields, "page"})
+    # The directory's filters (`directory.filters.DirectoryFilterForm`, checked by a test)
+    # and its page.
+    cache_query_params = frozenset(
+        {"q", "odd", "theme", "college", "departement", "pays", "region", "page"}
+    )
 
     introduction = models.TextField(_("chapô"), blank=True, max_length=600)
     body = StreamField(DirectoryStreamBlock(), verbose_name=_("contenu sous la liste"), blank=True)
@@ -100,28 +103,20 @@ class DirectoryPage(RoutablePageMixin, BasePage):
     # exports (`actors.geojson`...) are served by `directory.urls`.
     @path("")
     def actor_list(self, request):
-        from ..views import actor_list
-
-        return actor_list(request, directory=self)
+        return routing.serve("directory.actor_list", request, directory=self)
 
     @path("projets/", name="project_list")
     def project_list(self, request):
-        from ..views import project_list
-
-        return project_list(request, directory=self)
+        return routing.serve("directory.project_list", request, directory=self)
 
     # --- The public référencement form. ---
     @path("referencement/", name="registration")
     def registration(self, request):
-        from ..views_registration import registration_form
-
-        return registration_form(request, directory=self)
+        return routing.serve("directory.registration_form", request, directory=self)
 
     @path("referencement/merci/", name="registration_thanks")
     def registration_thanks(self, request):
-        from ..views_registration import registration_thanks
-
-        return registration_thanks(request, directory=self)
+        return routing.serve("directory.registration_thanks", request, directory=self)
 
     # --- end member spaces ---
 
@@ -404,8 +399,6 @@ class ActorPage(PlaceMixin, BasePage):
     def compute_map_properties(self) -> dict:
         """`map_properties` as this actor stands in memory (its many-to-many values
         included, saved or not)."""
-        from ..selectors import map_properties
-
         return map_properties(
             college=self.college.slug if self.college_id else "",
             city=self.city,
@@ -428,12 +421,31 @@ class ActorPage(PlaceMixin, BasePage):
         return super().save(*args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
-        from ..selectors import actor_page_context
-
         context = super().get_context(request, *args, **kwargs)
-        context.update(actor_page_context(actor=self))
+        context.update(routing.context("directory.actor_page", actor=self))
         context.update(map_settings())
         return context
+
+
+def map_properties(
+    *,
+    college: str,
+    city: str,
+    departement: str,
+    themes: Iterable[str],
+    sdgs: Iterable[int],
+    countries: Iterable[str],
+) -> dict[str, Any]:
+    """An actor's short map properties (`ActorPage.map_properties`), in the documented
+    order of actors.geojson after its id, name and URL."""
+    return {
+        "college": college or "",
+        "city": city or "",
+        "dep": departement or "",
+        "themes": sorted(themes),
+        "sdgs": sorted(sdgs),
+        "countries": sorted(countries),
+    }
 
 
 # The fields `ActorPage.map_properties` is derived from.
@@ -589,10 +601,8 @@ class ProjectPage(BasePage):
         return super().save(*args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
-        from ..selectors import project_page_context
-
         context = super().get_context(request, *args, **kwargs)
-        context.update(project_page_context(project=self))
+        context.update(routing.context("directory.project_page", project=self))
         context["map_points_json"] = json.dumps(context["map_points"])
         context.update(map_settings())
         return context

@@ -519,3 +519,12 @@ def test_cached_exports_cost_one_query_and_follow_restrictions_and_unpublishing(
     assert client.get(url).status_code == HTTPStatus.OK
     directory.unpublish()
     assert client.get(url).status_code == HTTPStatus.NOT_FOUND
+
+
+def test_the_page_cache_keys_the_directory_by_each_of_its_filters_and_its_page():
+    """A filter the page cache did not know would serve every filtered directory the
+    unfiltered page from the cache: the page names exactly the filter form's fields."""
+    from directory.filters import DirectoryFilterForm
+    from directory.models import DirectoryPage
+
+    assert DirectoryPage.cache_query_params == {*DirectoryFilterForm.base_fields, "page"}

@@ -41,3 +41,16 @@ def test_a_second_view_under_a_taken_name_is_refused():
 def test_the_listings_register_their_views_at_start_up():
     # resources.apps imports its views in ready(): the names the index pages serve exist.
     assert {"resources.listing", "resources.listing_feed"} <= set(routing._VIEWS)
+
+
+def test_a_registered_page_context_reads_with_the_arguments_given():
+    @routing.page_context("tests.greeting")
+    def greeting(*, name: str) -> dict:
+        return {"greeting": f"Bonjour {name}"}
+
+    assert routing.context("tests.greeting", name="Nadia") == {"greeting": "Bonjour Nadia"}
+
+
+def test_an_unknown_page_context_fails_loudly_and_says_why():
+    with pytest.raises(ImproperlyConfigured, match="tests.inconnu"):
+        routing.context("tests.inconnu")
