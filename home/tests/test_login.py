@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import override_settings
 
-from home.tests.visible_text import visible_text
+from home.tests.visible_text import texts_of, visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -110,6 +110,6 @@ def test_the_admin_wears_the_networks_branding(client, paul):
     assert 'href="/static/css/admin-branding.css"' in login
     client.force_login(paul)
     dashboard = client.get("/admin/").content.decode()
-    assert "SO Coopération – administration</title>" in dashboard
+    assert texts_of(dashboard, "title")[0].endswith("SO Coopération – administration")
     sidebar_logo = dashboard.split("data-wagtail-sidebar-branding-logo>", 1)[1].split("</template")
     assert 'src="/static/img/favicon.svg"' in sidebar_logo[0]

@@ -3,6 +3,7 @@ from http import HTTPStatus
 import pytest
 
 from home.tests.factories import StandardPageFactory, make_site_with_home
+from home.tests.visible_text import texts_of
 
 
 @pytest.mark.django_db
@@ -11,7 +12,8 @@ def test_home_and_standard_page_render(client):
     page = StandardPageFactory(parent=home, title="Le réseau", slug="le-reseau")
     response = client.get("/")
     assert response.status_code == HTTPStatus.OK
-    assert "<h1>Agir ensemble" in response.content.decode()
+    [title] = texts_of(response.content.decode(), "h1")
+    assert title.startswith("Agir ensemble")
     response = client.get(page.url)
     assert response.status_code == HTTPStatus.OK
-    assert "<h1>Le réseau</h1>" in response.content.decode()
+    assert texts_of(response.content.decode(), "h1") == ["Le réseau"]
