@@ -6,11 +6,10 @@ projects in the report's countries of intervention.
 
 Every name of a structure is invented; the towns and the countries are real.
 
-`register()` adds the steps to the command. It is not yet called from a
-`directory/demo_content.py` (which the command discovers by itself) because home's demo
-tests still expect home's steps alone (every page live, six steps, two header links); once
-they allow other apps' steps, `directory/demo_content.py` holds only
-`from .demo import register` and `register()`."""
+The actors are generated from the report's counts and a few name patterns rather than
+listed one by one (as home's and the editorial demo's pages are in YAML): what an editor of
+the demo would change here are those counts and patterns, kept together at the top.
+`register()` adds the steps to the command (`directory/demo_content.py`)."""
 
 from __future__ import annotations
 
