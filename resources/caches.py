@@ -18,3 +18,9 @@ HOME_SECTIONS = layer(
     generations=(PAGES,),
     description="Sections rendues de l'accueil (actualités, appels, offres, ressources)",
 )
+LISTING_FACETS = layer(
+    "resources:listing-facets",
+    seconds=3600,
+    generations=(PAGES,),
+    description="Compteurs des filtres et nombre de résultats d'une liste, par jeu de filtres",
+)

@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 from home import routing
 
-from . import selectors
+from . import caches, selectors
 from .feeds import ListingFeed
 from .filters import ListingFilters
 
@@ -34,15 +35,28 @@ def listing(
     filters = _filters(request, name)
     base = selectors.base_queryset(listing=name, archive=archive)
     filtered = selectors.apply_filters(base, filters, listing=name)
+    querystring = filters.querystring()
+    # The filters' counts and the number of results change only with a publication (or,
+    # for calls and offers, with the day): one query per filter saved on most requests.
+    facet_groups, count = caches.LISTING_FACETS.get_or_build(
+        index.pk,
+        archive,
+        querystring,
+        timezone.localdate().isoformat(),
+        build=lambda: (
+            selectors.facet_groups(base, filters, listing=name),
+            filtered.count(),
+        ),
+    )
     paginator = Paginator(selectors.cards(filtered, listing=name, archive=archive), PER_PAGE)
+    paginator.count = count
     # `get_page` turns page=abc, page=-1 or page=99999 into a valid page.
     page_obj = paginator.get_page(request.GET.get("page"))
     form_action = index.archive_url if archive else index.url
-    querystring = filters.querystring()
     context = {
         "filters": filters,
         "filter_querystring": querystring,
-        "facet_groups": selectors.facet_groups(base, filters, listing=name),
+        "facet_groups": facet_groups,
         "active_filters": selectors.active_filter_labels(filters, listing=name),
         "page_obj": page_obj,
         "elided_range": list(paginator.get_elided_page_range(page_obj.number)),
