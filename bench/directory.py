@@ -645,7 +645,8 @@ def stop_server(process: subprocess.Popen) -> None:
 
 
 # Every marker accounted for: the clusters' counts plus the markers drawn alone, against what
-# the page loaded (`data-loaded`, set once the features are handed to the cluster layer).
+# the page loaded (`data-loaded`, the points indexed). The map draws only what its view holds;
+# it opens on the bounds of every point, so they all are there, in a cluster or alone.
 MARKERS_DRAWN = """() => {
     const map = document.getElementById("directory-map");
     if (!map || !map.dataset.loaded) return null;

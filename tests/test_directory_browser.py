@@ -180,3 +180,59 @@ def test_the_country_list_narrows_as_one_types_and_keeps_ticked_countries(
     assert page.url.endswith("/annuaire/?pays=BF")
     search.press("Escape")
     assert shown() == ["Burkina Faso", "Bénin", "Mali", "Maroc"]
+
+
+def tiles_zoom(page) -> int:
+    """The map's zoom, read from its tiles' addresses (`?z={z}&...` in these tests)."""
+    return page.evaluate(
+        """() => Math.max(...[...document.querySelectorAll("#directory-map .leaflet-tile")]
+            .map((tile) => Number(new URL(tile.src).searchParams.get("z"))))"""
+    )
+
+
+def test_the_map_is_used_with_the_keyboard_down_to_actors_at_one_address(
+    live_server, directory, browser_page: BrowserPage
+) -> None:
+    page = browser_page.page
+    map_element = page.locator("#directory-map")
+
+    # Vienne: two actors far apart, drawn on their own; Tab reaches one, Enter opens it.
+    page.goto(f"{live_server.url}/annuaire/?departement=86", wait_until="load")
+    assert markers_on_map(page) == 2
+    map_element.focus()
+    page.keyboard.press("Tab")
+    lone = page.locator("#directory-map .leaflet-marker-icon:focus")
+    name = lone.get_attribute("title")
+    assert name in ("Eau Poitou Sahel", "Niger Vienne")
+    page.keyboard.press("Enter")
+    page.locator(".leaflet-popup-content .map-popup").wait_for()
+    assert page.locator(".leaflet-popup-content .map-popup a").inner_text() == name
+
+    # SDG 4: two actors at the same address, a cluster of 2 that zooms in when opened,
+    # then one marker for the address, which lists them; each opens its own popup.
+    page.goto(f"{live_server.url}/annuaire/?odd=4", wait_until="load")
+    assert markers_on_map(page) == 2
+    map_element.focus()
+    page.keyboard.press("Tab")
+    cluster = page.locator("#directory-map .marker-cluster:focus")
+    assert cluster.inner_text() == "2"
+    assert cluster.get_attribute("aria-label") == "2 points regroupés : Entrée pour les voir"
+    zoom_before = tiles_zoom(page)
+    page.keyboard.press("Enter")
+    # The cluster is gone with the zoom: focus is back on the map, the address comes next.
+    page.wait_for_function("() => document.activeElement.id === 'directory-map'")
+    assert tiles_zoom(page) > zoom_before
+    assert markers_on_map(page) == 2
+    page.keyboard.press("Tab")
+    address = page.locator("#directory-map .marker-cluster:focus")
+    assert address.inner_text() == "2"
+    page.keyboard.press("Enter")
+    choices = page.locator(".leaflet-popup-content .map-popup__choice")
+    choices.first.wait_for()
+    assert sorted(choices.all_inner_texts()) == ["Jumelage Bordeaux-Ouaga", "Écoles de Gironde"]
+    first = page.locator(".leaflet-popup-content .map-popup__choice:focus")
+    chosen = first.inner_text()
+    page.keyboard.press("Enter")
+    page.locator(".leaflet-popup-content .map-popup").wait_for()
+    assert page.locator(".leaflet-popup-content .map-popup a").inner_text() == chosen
+    assert browser_page.errors == []

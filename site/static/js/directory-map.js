@@ -122,19 +122,22 @@
     var ACTORS_MIN_ZOOM = 5;
     // Points closer than this many pixels are drawn as one cluster.
     var CLUSTER_RADIUS = 60;
+    /* Clusters are indexed up to this zoom (60 pixels there are about 100 metres), past which
+     * nearly every point stands alone: the levels above it would double the indexing time. */
+    var INDEX_MAX_ZOOM = 16;
 
-    /* Clusters with Supercluster: the points are indexed once for every zoom level, and only
-     * what the current view holds is drawn (a few dozen markers instead of one per point),
-     * again after each move or zoom. A point keeps its marker (and its popup) while it stays
-     * in view. A cluster zooms in when clicked or opened with Enter; one that no zoom can
-     * split (places at the same address) lists its points in a popup. */
+    /* Clusters with Supercluster: the points are indexed once, for the zoom levels up to
+     * INDEX_MAX_ZOOM, and only what the current view holds is drawn (a few dozen markers
+     * instead of one per point), again after each move or zoom. A point keeps its marker
+     * (and its popup) while it stays in view. A cluster zooms in when clicked or opened
+     * with Enter. Past INDEX_MAX_ZOOM every point is drawn on its own, except points at the
+     * same address: one marker with their count, which lists them in a popup. */
     function clusterLayer(map, element, points, isProjects) {
         var layer = L.layerGroup().addTo(map);
-        var maxZoom = map.getMaxZoom();
         var index = new window.Supercluster({
             radius: CLUSTER_RADIUS,
             minZoom: Math.max(0, Math.floor(map.getMinZoom())),
-            maxZoom: maxZoom,
+            maxZoom: INDEX_MAX_ZOOM,
         });
         var pointMarkers = new Array(points.length);
         var shown = {}; // key -> marker drawn now
@@ -144,11 +147,13 @@
             return { type: "Feature", properties: { index: i }, geometry: { type: "Point", coordinates: [point.lng, point.lat] } };
         }));
 
-        function openPoint(marker, point) {
-            if (isProjects) {
-                return; // its popup is bound: Leaflet opens it
-            }
-            openActorPopup(marker, point, element.dataset.popupUrl);
+        function onOpen(marker, open) {
+            marker.on("click", open);
+            marker.on("keypress", function (event) {
+                if (event.originalEvent.key === "Enter") {
+                    open();
+                }
+            });
         }
 
         function pointMarker(i) {
@@ -156,61 +161,52 @@
                 var point = points[i];
                 var marker = L.marker([point.lat, point.lng], { title: point.name, alt: point.name, keyboard: true });
                 if (isProjects) {
-                    marker.bindPopup(projectPopup(point.props));
+                    marker.bindPopup(projectPopup(point.props)); // Leaflet opens it
+                } else {
+                    onOpen(marker, function () { openActorPopup(marker, point, element.dataset.popupUrl); });
                 }
-                marker.on("click", function () { openPoint(marker, point); });
-                marker.on("keypress", function (event) {
-                    if (event.originalEvent.key === "Enter") {
-                        openPoint(marker, point);
-                    }
-                });
                 pointMarkers[i] = marker;
             }
             return pointMarkers[i];
         }
 
-        /* A popup of its own (not bound to the cluster's marker, whose clicks zoom). */
-        function listPopup(latlng, clusterId) {
-            var leaves = index.getLeaves(clusterId, Infinity).map(function (leaf) {
-                return points[leaf.properties.index];
-            });
+        /* The points at one address, in a popup of its own: projects linked to their pages,
+         * actors as buttons that fetch their popup. */
+        function listPopup(latlng, members) {
             var popup = L.popup().setLatLng(latlng);
-            if (isProjects) {
-                popup.setContent(leaves.map(function (p) { return projectPopup(p.props); }).join("<hr>")).openOn(map);
-                return;
-            }
             var list = document.createElement("ul");
             list.className = "map-popup__list";
-            leaves.forEach(function (point) {
+            members.forEach(function (i) {
+                var point = points[i];
                 var item = document.createElement("li");
-                var button = document.createElement("button");
-                button.type = "button";
-                button.className = "map-popup__choice";
-                button.textContent = point.name;
-                button.addEventListener("click", function () {
-                    fetchActorPopup(point, element.dataset.popupUrl, function (html) {
-                        popup.setContent(html);
+                if (isProjects) {
+                    var link = document.createElement("a");
+                    link.href = point.props.url;
+                    link.textContent = point.name;
+                    item.appendChild(link);
+                    if (point.props.actor) {
+                        item.appendChild(document.createTextNode(" (" + point.props.actor + ")"));
+                    }
+                } else {
+                    var button = document.createElement("button");
+                    button.type = "button";
+                    button.className = "map-popup__choice";
+                    button.textContent = point.name;
+                    button.addEventListener("click", function () {
+                        fetchActorPopup(point, element.dataset.popupUrl, function (html) {
+                            popup.setContent(html);
+                        });
                     });
-                });
-                item.appendChild(button);
+                    item.appendChild(button);
+                }
                 list.appendChild(item);
             });
             popup.setContent(list).openOn(map);
-            list.querySelector("button").focus();
+            list.querySelector("a, button").focus();
         }
 
-        function openCluster(clusterId, latlng) {
-            var zoom = index.getClusterExpansionZoom(clusterId);
-            if (zoom > maxZoom) {
-                listPopup(latlng, clusterId);
-            } else {
-                map.setView(latlng, zoom);
-            }
-        }
-
-        function clusterMarker(feature) {
-            var count = feature.properties.point_count;
-            var latlng = L.latLng(feature.geometry.coordinates[1], feature.geometry.coordinates[0]);
+        // A disc with the count, for a cluster or for the points at one address.
+        function countMarker(latlng, count, open) {
             var size = count < 10 ? "small" : count < 100 ? "medium" : "large";
             var marker = L.marker(latlng, {
                 keyboard: true,
@@ -220,17 +216,19 @@
                     iconSize: L.point(40, 40),
                 }),
             });
-            var clusterId = feature.properties.cluster_id;
-            marker.on("click", function () { openCluster(clusterId, latlng); });
-            marker.on("keypress", function (event) {
-                if (event.originalEvent.key === "Enter") {
-                    openCluster(clusterId, latlng);
-                }
-            });
+            onOpen(marker, open);
             marker.on("add", function () {
                 marker.getElement().setAttribute("aria-label", clusterLabel.replace("{count}", count));
             });
             return marker;
+        }
+
+        function clusterMarker(feature) {
+            var clusterId = feature.properties.cluster_id;
+            var latlng = L.latLng(feature.geometry.coordinates[1], feature.geometry.coordinates[0]);
+            return countMarker(latlng, feature.properties.point_count, function () {
+                map.setView(latlng, index.getClusterExpansionZoom(clusterId));
+            });
         }
 
         function draw() {
@@ -241,14 +239,35 @@
                     Math.min(180, bounds.getEast()), Math.min(85, bounds.getNorth())],
                 zoom
             );
-            var focused = element.contains(document.activeElement) &&
-                document.activeElement.classList.contains("leaflet-marker-icon");
             var next = {};
+            var places = {}; // past INDEX_MAX_ZOOM: "lat,lng" -> indexes of the points there
             features.forEach(function (feature) {
                 var props = feature.properties;
-                var key = props.cluster ? "c" + props.cluster_id : "p" + props.index;
-                next[key] = shown[key] || (props.cluster ? clusterMarker(feature) : pointMarker(props.index));
+                if (props.cluster) {
+                    var key = "c" + props.cluster_id;
+                    next[key] = shown[key] || clusterMarker(feature);
+                } else if (zoom > INDEX_MAX_ZOOM) {
+                    var point = points[props.index];
+                    var place = point.lat + "," + point.lng;
+                    (places[place] = places[place] || []).push(props.index);
+                } else {
+                    next["p" + props.index] = shown["p" + props.index] || pointMarker(props.index);
+                }
             });
+            Object.keys(places).forEach(function (place) {
+                var members = places[place];
+                if (members.length === 1) {
+                    next["p" + members[0]] = shown["p" + members[0]] || pointMarker(members[0]);
+                    return;
+                }
+                var key = "g" + place + "/" + members.length;
+                var latlng = L.latLng(points[members[0]].lat, points[members[0]].lng);
+                next[key] = shown[key] || countMarker(latlng, members.length, function () {
+                    listPopup(latlng, members);
+                });
+            });
+            var focused = element.contains(document.activeElement) &&
+                document.activeElement.classList.contains("leaflet-marker-icon");
             Object.keys(shown).forEach(function (key) {
                 if (!next[key]) {
                     layer.removeLayer(shown[key]);
