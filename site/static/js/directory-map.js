@@ -120,9 +120,9 @@
 
     // France and its neighbours fill a 1280-pixel-wide map at zoom 5.
     var ACTORS_MIN_ZOOM = 5;
-    // Points closer than this many pixels are drawn as one cluster.
-    var CLUSTER_RADIUS = 60;
-    /* Clusters are indexed up to this zoom (60 pixels there are about 100 metres), past which
+    // Points closer than this many pixels are drawn as one cluster (the discs are up to 54 wide).
+    var CLUSTER_RADIUS = 80;
+    /* Clusters are indexed up to this zoom (80 pixels there are about 130 metres), past which
      * nearly every point stands alone: the levels above it would double the indexing time. */
     var INDEX_MAX_ZOOM = 16;
 
@@ -208,12 +208,13 @@
         // A disc with the count, for a cluster or for the points at one address.
         function countMarker(latlng, count, open) {
             var size = count < 10 ? "small" : count < 100 ? "medium" : "large";
+            var diameter = count < 10 ? 34 : count < 100 ? 40 : count < 1000 ? 46 : 54; // room for the digits
             var marker = L.marker(latlng, {
                 keyboard: true,
                 icon: L.divIcon({
                     html: "<span>" + count + "</span>",
                     className: "marker-cluster marker-cluster-" + size,
-                    iconSize: L.point(40, 40),
+                    iconSize: L.point(diameter, diameter),
                 }),
             });
             onOpen(marker, open);
