@@ -1,5 +1,6 @@
 """The directory in a real browser: filtered by département and SDG, the map and the
-list show the same actors."""
+list show the same actors; the map goes from clusters to popups with the keyboard, and
+lists the actors or projects that share one place."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ import re
 
 import pytest
 
-from directory.models import DirectoryPage
+from directory.models import ActorPage, DirectoryPage
 from directory.tests.factories import (
     ActorPageFactory,
     DirectoryPageFactory,
+    ProjectPageFactory,
+    ProjectPlaceFactory,
     college,
     countries,
     departement,
@@ -235,4 +238,38 @@ def test_the_map_is_used_with_the_keyboard_down_to_actors_at_one_address(
     page.keyboard.press("Enter")
     page.locator(".leaflet-popup-content .map-popup").wait_for()
     assert page.locator(".leaflet-popup-content .map-popup a").inner_text() == chosen
+    assert browser_page.errors == []
+
+
+def test_the_projects_map_lists_the_projects_drawn_at_one_place(
+    live_server, directory, browser_page: BrowserPage
+) -> None:
+    actor = ActorPage.objects.get(title="Eau Vive Gironde")
+    mali = [
+        ProjectPageFactory(parent=actor, title=title, countries=countries("ML"))
+        for title in ("Greniers de Kayes", "Maraîchage à Ségou")
+    ]
+    precise = ProjectPageFactory(
+        parent=actor, title="Forages à Koudougou", countries=countries("BF")
+    )
+    ProjectPlaceFactory(project=precise, name="Koudougou", location="SRID=4326;POINT(-2.36 12.25)")
+    page = browser_page.page
+    page.goto(f"{live_server.url}/annuaire/projets/", wait_until="load")
+    # Koudougou alone; the two Malian projects, drawn at Mali's centre, as a cluster of 2.
+    assert markers_on_map(page) == 3
+    assert page.locator("#directory-map .marker-cluster").inner_text() == "2"
+    zoom_before = tiles_zoom(page)
+    page.locator("#directory-map .marker-cluster").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.activeElement.id === 'directory-map'")
+    assert tiles_zoom(page) > zoom_before
+    # As close as the map goes, they still share a place: one marker that lists them.
+    place = page.locator("#directory-map .marker-cluster")
+    assert place.inner_text() == "2"
+    place.focus()
+    page.keyboard.press("Enter")
+    links = page.locator(".leaflet-popup-content .map-popup__list a")
+    links.first.wait_for()
+    listed = {link.inner_text(): link.get_attribute("href") for link in links.all()}
+    assert listed == {project.title: project.url for project in mali}
     assert browser_page.errors == []
