@@ -2,8 +2,9 @@
  * - #directory-map: the filtered actors from the map's light feed (popups fetched when they
  *   open), or the filtered projects from their GeoJSON export, clustered.
  * - #actor-map: one actor's seat, or a project's places.
- * Markers and clusters are reachable with Tab and open with Enter (Leaflet's keyboard
- * support); the map itself pans with the arrows and zooms with + and -. */
+ * Markers and clusters are reachable with Tab (Leaflet's keyboard support) and open with
+ * Enter (their `keypress` handlers); the map itself pans with the arrows and zooms with
+ * + and -. */
 (function () {
     "use strict";
     if (typeof window.L === "undefined") {
@@ -123,7 +124,7 @@
     // Points closer than this many pixels are drawn as one cluster (the discs are up to 54 wide).
     var CLUSTER_RADIUS = 80;
     /* Clusters are indexed up to this zoom (80 pixels there are about 130 metres), past which
-     * nearly every point stands alone: the levels above it would double the indexing time. */
+     * nearly every point stands alone: the levels above it would nearly double the indexing time. */
     var INDEX_MAX_ZOOM = 16;
 
     /* Clusters with Supercluster: the points are indexed once, for the zoom levels up to
