@@ -1,5 +1,6 @@
 """The directory in a real browser: filtered by département and SDG, the map and the
-list show the same actors."""
+list show the same actors; the map goes from clusters to popups with the keyboard, and
+lists the actors or projects that share one place."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ import re
 
 import pytest
 
-from directory.models import DirectoryPage
+from directory.models import ActorPage, DirectoryPage
 from directory.tests.factories import (
     ActorPageFactory,
     DirectoryPageFactory,
+    ProjectPageFactory,
+    ProjectPlaceFactory,
     college,
     countries,
     departement,
@@ -180,3 +183,93 @@ def test_the_country_list_narrows_as_one_types_and_keeps_ticked_countries(
     assert page.url.endswith("/annuaire/?pays=BF")
     search.press("Escape")
     assert shown() == ["Burkina Faso", "Bénin", "Mali", "Maroc"]
+
+
+def tiles_zoom(page) -> int:
+    """The map's zoom, read from its tiles' addresses (`?z={z}&...` in these tests)."""
+    return page.evaluate(
+        """() => Math.max(...[...document.querySelectorAll("#directory-map .leaflet-tile")]
+            .map((tile) => Number(new URL(tile.src).searchParams.get("z"))))"""
+    )
+
+
+def test_the_map_is_used_with_the_keyboard_down_to_actors_at_one_address(
+    live_server, directory, browser_page: BrowserPage
+) -> None:
+    page = browser_page.page
+    map_element = page.locator("#directory-map")
+
+    # Vienne: two actors far apart, drawn on their own; Tab reaches one, Enter opens it.
+    page.goto(f"{live_server.url}/annuaire/?departement=86", wait_until="load")
+    assert markers_on_map(page) == 2
+    map_element.focus()
+    page.keyboard.press("Tab")
+    lone = page.locator("#directory-map .leaflet-marker-icon:focus")
+    name = lone.get_attribute("title")
+    assert name in ("Eau Poitou Sahel", "Niger Vienne")
+    page.keyboard.press("Enter")
+    page.locator(".leaflet-popup-content .map-popup").wait_for()
+    assert page.locator(".leaflet-popup-content .map-popup a").inner_text() == name
+
+    # SDG 4: two actors at the same address, a cluster of 2 that zooms in when opened,
+    # then one marker for the address, which lists them; each opens its own popup.
+    page.goto(f"{live_server.url}/annuaire/?odd=4", wait_until="load")
+    assert markers_on_map(page) == 2
+    map_element.focus()
+    page.keyboard.press("Tab")
+    cluster = page.locator("#directory-map .marker-cluster:focus")
+    assert cluster.inner_text() == "2"
+    assert cluster.get_attribute("aria-label") == "2 points regroupés : Entrée pour les voir"
+    zoom_before = tiles_zoom(page)
+    page.keyboard.press("Enter")
+    # The cluster is gone with the zoom: focus is back on the map, the address comes next.
+    page.wait_for_function("() => document.activeElement.id === 'directory-map'")
+    assert tiles_zoom(page) > zoom_before
+    assert markers_on_map(page) == 2
+    page.keyboard.press("Tab")
+    address = page.locator("#directory-map .marker-cluster:focus")
+    assert address.inner_text() == "2"
+    page.keyboard.press("Enter")
+    choices = page.locator(".leaflet-popup-content .map-popup__choice")
+    choices.first.wait_for()
+    assert sorted(choices.all_inner_texts()) == ["Jumelage Bordeaux-Ouaga", "Écoles de Gironde"]
+    first = page.locator(".leaflet-popup-content .map-popup__choice:focus")
+    chosen = first.inner_text()
+    page.keyboard.press("Enter")
+    page.locator(".leaflet-popup-content .map-popup").wait_for()
+    assert page.locator(".leaflet-popup-content .map-popup a").inner_text() == chosen
+    assert browser_page.errors == []
+
+
+def test_the_projects_map_lists_the_projects_drawn_at_one_place(
+    live_server, directory, browser_page: BrowserPage
+) -> None:
+    actor = ActorPage.objects.get(title="Eau Vive Gironde")
+    mali = [
+        ProjectPageFactory(parent=actor, title=title, countries=countries("ML"))
+        for title in ("Greniers de Kayes", "Maraîchage à Ségou")
+    ]
+    precise = ProjectPageFactory(
+        parent=actor, title="Forages à Koudougou", countries=countries("BF")
+    )
+    ProjectPlaceFactory(project=precise, name="Koudougou", location="SRID=4326;POINT(-2.36 12.25)")
+    page = browser_page.page
+    page.goto(f"{live_server.url}/annuaire/projets/", wait_until="load")
+    # Koudougou alone; the two Malian projects, drawn at Mali's centre, as a cluster of 2.
+    assert markers_on_map(page) == 3
+    assert page.locator("#directory-map .marker-cluster").inner_text() == "2"
+    zoom_before = tiles_zoom(page)
+    page.locator("#directory-map .marker-cluster").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.activeElement.id === 'directory-map'")
+    assert tiles_zoom(page) > zoom_before
+    # As close as the map goes, they still share a place: one marker that lists them.
+    place = page.locator("#directory-map .marker-cluster")
+    assert place.inner_text() == "2"
+    place.focus()
+    page.keyboard.press("Enter")
+    links = page.locator(".leaflet-popup-content .map-popup__list a")
+    links.first.wait_for()
+    listed = {link.inner_text(): link.get_attribute("href") for link in links.all()}
+    assert listed == {project.title: project.url for project in mali}
+    assert browser_page.errors == []

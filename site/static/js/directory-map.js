@@ -2,8 +2,9 @@
  * - #directory-map: the filtered actors from the map's light feed (popups fetched when they
  *   open), or the filtered projects from their GeoJSON export, clustered.
  * - #actor-map: one actor's seat, or a project's places.
- * Markers and clusters are reachable with Tab and open with Enter (Leaflet's keyboard
- * support); the map itself pans with the arrows and zooms with + and -. */
+ * Markers and clusters are reachable with Tab (Leaflet's keyboard support) and open with
+ * Enter (their `keypress` handlers); the map itself pans with the arrows and zooms with
+ * + and -. */
 (function () {
     "use strict";
     if (typeof window.L === "undefined") {
@@ -33,24 +34,19 @@
         return span.innerHTML;
     }
 
-    /* An actor's popup, bound on its marker's first click (thousands of markers, few
-     * opened): its logo, name, place, SDGs and link, fetched from the server as an HTML
-     * fragment the server escaped; the name alone if that fails. */
-    function openActorPopup(marker, popupUrl) {
-        if (marker.getPopup() || marker.options.fetching) {
-            return; // bound already (Leaflet opens it), or on its way
-        }
-        var fallback = '<p class="map-popup__title">' + text(marker.options.title) + "</p>";
-        function show(html) {
-            marker.options.fetching = false;
-            marker.bindPopup(html).openPopup();
-        }
-        if (!popupUrl) {
+    /* An actor's popup (thousands of markers, few opened): its logo, name, place, SDGs and
+     * link, fetched from the server as an HTML fragment the server escaped; its name alone
+     * (linked when the feed has its URL) if that fails. `show` receives the HTML. */
+    function fetchActorPopup(point, popupUrl, show) {
+        var title = point.props && point.props.url
+            ? '<a href="' + encodeURI(point.props.url) + '">' + text(point.name) + "</a>"
+            : text(point.name);
+        var fallback = '<p class="map-popup__title">' + title + "</p>";
+        if (!popupUrl || point.id == null) {
             show(fallback);
             return;
         }
-        marker.options.fetching = true;
-        fetch(popupUrl.replace("{id}", encodeURIComponent(marker.options.actorId)), { headers: { Accept: "text/html" } })
+        fetch(popupUrl.replace("{id}", encodeURIComponent(point.id)), { headers: { Accept: "text/html" } })
             .then(function (response) {
                 if (!response.ok) {
                     throw new Error(response.status);
@@ -63,18 +59,16 @@
             });
     }
 
-    /* The light feed (`actors.map.json`): one array per field, the same index per actor. */
-    function actorMarkers(feed) {
-        var markers = new Array(feed.count);
-        for (var i = 0; i < feed.count; i++) {
-            markers[i] = L.marker([feed.lat[i], feed.lng[i]], {
-                title: feed.name[i],
-                alt: feed.name[i],
-                keyboard: true,
-                actorId: feed.id[i],
-            });
+    /* Bound to its marker on the first click or Enter; Leaflet opens it after that. */
+    function openActorPopup(marker, point, popupUrl) {
+        if (marker.getPopup() || marker.options.fetching) {
+            return; // bound already (Leaflet opens it), or on its way
         }
-        return markers;
+        marker.options.fetching = true;
+        fetchActorPopup(point, popupUrl, function (html) {
+            marker.options.fetching = false;
+            marker.bindPopup(html).openPopup();
+        });
     }
 
     function projectPopup(properties) {
@@ -90,10 +84,217 @@
         );
     }
 
+    /* The points of a feed, in one shape whatever the feed: `lat`, `lng`, `name`, and what
+     * the popup needs (`id` of an actor, or the GeoJSON properties of a project).
+     * - the map's light feed (`actors.map.json`): one array per field, the same index per actor;
+     * - a GeoJSON FeatureCollection (`projects.geojson`, or `actors.geojson` elsewhere). */
+    function feedPoints(feed) {
+        var points = [];
+        var i;
+        if (Array.isArray(feed.features)) {
+            for (i = 0; i < feed.features.length; i++) {
+                var feature = feed.features[i];
+                var coords = feature.geometry && feature.geometry.coordinates; // [lng, lat]
+                var props = feature.properties || {};
+                if (coords && isFinite(coords[0]) && isFinite(coords[1])) {
+                    points.push({ lat: coords[1], lng: coords[0], name: props.name, id: props.id, props: props });
+                }
+            }
+            return points;
+        }
+        for (i = 0; i < (feed.count || 0); i++) {
+            points.push({ lat: feed.lat[i], lng: feed.lng[i], name: feed.name[i], id: feed.id[i] });
+        }
+        return points;
+    }
+
+    function pointsBounds(points) {
+        var south = 90, west = 180, north = -90, east = -180;
+        for (var i = 0; i < points.length; i++) {
+            south = Math.min(south, points[i].lat);
+            north = Math.max(north, points[i].lat);
+            west = Math.min(west, points[i].lng);
+            east = Math.max(east, points[i].lng);
+        }
+        return L.latLngBounds([south, west], [north, east]);
+    }
+
     // France and its neighbours fill a 1280-pixel-wide map at zoom 5.
     var ACTORS_MIN_ZOOM = 5;
+    // Points closer than this many pixels are drawn as one cluster (the discs are up to 54 wide).
+    var CLUSTER_RADIUS = 80;
+    /* Clusters are indexed up to this zoom (80 pixels there are about 130 metres), past which
+     * nearly every point stands alone: the levels above it would nearly double the indexing time. */
+    var INDEX_MAX_ZOOM = 16;
+
+    /* Clusters with Supercluster: the points are indexed once, for the zoom levels up to
+     * INDEX_MAX_ZOOM, and only what the current view holds is drawn (a few dozen markers
+     * instead of one per point), again after each move or zoom. A point keeps its marker
+     * (and its popup) while it stays in view. A cluster zooms in when clicked or opened
+     * with Enter. Past INDEX_MAX_ZOOM every point is drawn on its own, except points at the
+     * same address: one marker with their count, which lists them in a popup. */
+    function clusterLayer(map, element, points, isProjects) {
+        var layer = L.layerGroup().addTo(map);
+        var index = new window.Supercluster({
+            radius: CLUSTER_RADIUS,
+            minZoom: Math.max(0, Math.floor(map.getMinZoom())),
+            maxZoom: INDEX_MAX_ZOOM,
+        });
+        var pointMarkers = new Array(points.length);
+        var shown = {}; // key -> marker drawn now
+        var clusterLabel = element.dataset.clusterLabel || "{count}";
+
+        index.load(points.map(function (point, i) {
+            return { type: "Feature", properties: { index: i }, geometry: { type: "Point", coordinates: [point.lng, point.lat] } };
+        }));
+
+        function onOpen(marker, open) {
+            marker.on("click", open);
+            marker.on("keypress", function (event) {
+                if (event.originalEvent.key === "Enter") {
+                    open();
+                }
+            });
+        }
+
+        function pointMarker(i) {
+            if (!pointMarkers[i]) {
+                var point = points[i];
+                var marker = L.marker([point.lat, point.lng], { title: point.name, alt: point.name, keyboard: true });
+                if (isProjects) {
+                    marker.bindPopup(projectPopup(point.props)); // Leaflet opens it
+                } else {
+                    onOpen(marker, function () { openActorPopup(marker, point, element.dataset.popupUrl); });
+                }
+                pointMarkers[i] = marker;
+            }
+            return pointMarkers[i];
+        }
+
+        /* The points at one address, in a popup of its own: projects linked to their pages,
+         * actors as buttons that fetch their popup. */
+        function listPopup(latlng, members) {
+            var popup = L.popup().setLatLng(latlng);
+            var list = document.createElement("ul");
+            list.className = "map-popup__list";
+            members.forEach(function (i) {
+                var point = points[i];
+                var item = document.createElement("li");
+                if (isProjects) {
+                    var link = document.createElement("a");
+                    link.href = point.props.url;
+                    link.textContent = point.name;
+                    item.appendChild(link);
+                    if (point.props.actor) {
+                        item.appendChild(document.createTextNode(" (" + point.props.actor + ")"));
+                    }
+                } else {
+                    var button = document.createElement("button");
+                    button.type = "button";
+                    button.className = "map-popup__choice";
+                    button.textContent = point.name;
+                    button.addEventListener("click", function () {
+                        fetchActorPopup(point, element.dataset.popupUrl, function (html) {
+                            popup.setContent(html);
+                        });
+                    });
+                    item.appendChild(button);
+                }
+                list.appendChild(item);
+            });
+            popup.setContent(list).openOn(map);
+            list.querySelector("a, button").focus();
+        }
+
+        // A disc with the count, for a cluster or for the points at one address.
+        function countMarker(latlng, count, open) {
+            var size = count < 10 ? "small" : count < 100 ? "medium" : "large";
+            var diameter = count < 10 ? 34 : count < 100 ? 40 : count < 1000 ? 46 : 54; // room for the digits
+            var marker = L.marker(latlng, {
+                keyboard: true,
+                icon: L.divIcon({
+                    html: "<span>" + count + "</span>",
+                    className: "marker-cluster marker-cluster-" + size,
+                    iconSize: L.point(diameter, diameter),
+                }),
+            });
+            onOpen(marker, open);
+            marker.on("add", function () {
+                marker.getElement().setAttribute("aria-label", clusterLabel.replace("{count}", count));
+            });
+            return marker;
+        }
+
+        function clusterMarker(feature) {
+            var clusterId = feature.properties.cluster_id;
+            var latlng = L.latLng(feature.geometry.coordinates[1], feature.geometry.coordinates[0]);
+            return countMarker(latlng, feature.properties.point_count, function () {
+                map.setView(latlng, index.getClusterExpansionZoom(clusterId));
+            });
+        }
+
+        function draw() {
+            var bounds = map.getBounds().pad(0.25);
+            var zoom = Math.round(map.getZoom());
+            var features = index.getClusters(
+                [Math.max(-180, bounds.getWest()), Math.max(-85, bounds.getSouth()),
+                    Math.min(180, bounds.getEast()), Math.min(85, bounds.getNorth())],
+                zoom
+            );
+            var next = {};
+            var places = {}; // past INDEX_MAX_ZOOM: "lat,lng" -> indexes of the points there
+            features.forEach(function (feature) {
+                var props = feature.properties;
+                if (props.cluster) {
+                    var key = "c" + props.cluster_id;
+                    next[key] = shown[key] || clusterMarker(feature);
+                } else if (zoom > INDEX_MAX_ZOOM) {
+                    var point = points[props.index];
+                    var place = point.lat + "," + point.lng;
+                    (places[place] = places[place] || []).push(props.index);
+                } else {
+                    next["p" + props.index] = shown["p" + props.index] || pointMarker(props.index);
+                }
+            });
+            Object.keys(places).forEach(function (place) {
+                var members = places[place];
+                if (members.length === 1) {
+                    next["p" + members[0]] = shown["p" + members[0]] || pointMarker(members[0]);
+                    return;
+                }
+                var key = "g" + place + "/" + members.length;
+                var latlng = L.latLng(points[members[0]].lat, points[members[0]].lng);
+                next[key] = shown[key] || countMarker(latlng, members.length, function () {
+                    listPopup(latlng, members);
+                });
+            });
+            var focused = element.contains(document.activeElement) &&
+                document.activeElement.classList.contains("leaflet-marker-icon");
+            Object.keys(shown).forEach(function (key) {
+                if (!next[key]) {
+                    layer.removeLayer(shown[key]);
+                }
+            });
+            Object.keys(next).forEach(function (key) {
+                if (!shown[key]) {
+                    layer.addLayer(next[key]);
+                }
+            });
+            shown = next;
+            // The focused cluster was split: keyboard users carry on from the map itself.
+            if (focused && !element.contains(document.activeElement)) {
+                element.focus({ preventScroll: true });
+            }
+        }
+
+        map.on("moveend", draw);
+        draw();
+    }
 
     function directoryMap(element) {
+        if (typeof window.Supercluster === "undefined") {
+            return; // the clustering script could not load: the list stays, the map stays hidden.
+        }
         var map = baseMap(element);
         var help = document.getElementById("directory-map-help");
         if (help) {
@@ -102,26 +303,10 @@
         }
         var isProjects = element.dataset.kind === "projects";
         if (!isProjects) {
-            /* The clusters are computed for every zoom level from the map's smallest to its
-             * largest, for each marker: the actors are in France, and the levels that show
-             * the whole world would cost a quarter of that work for nothing. */
+            // The actors are in France: the levels that show the whole world are not indexed.
             map.setMinZoom(ACTORS_MIN_ZOOM);
         }
         map.setView([45.2, 0.3], 6);
-        var cluster = L.markerClusterGroup
-            ? L.markerClusterGroup({
-                showCoverageOnHover: false,
-                // Chunks keep the page responsive; no pause between them (the first
-                // clusters are drawn once every marker is placed).
-                chunkedLoading: true,
-                chunkDelay: 0,
-            })
-            : L.featureGroup();
-        if (!isProjects) {
-            cluster.on("click", function (event) {
-                openActorPopup(event.layer, element.dataset.popupUrl);
-            });
-        }
         fetch(element.dataset.geojsonUrl, { headers: { Accept: "application/json, application/geo+json" } })
             .then(function (response) {
                 if (!response.ok) {
@@ -129,32 +314,14 @@
                 }
                 return response.json();
             })
-            .then(function (collection) {
-                var markers = isProjects
-                    ? collection.features.map(function (feature) {
-                        var coords = feature.geometry.coordinates; // [lng, lat]
-                        var props = feature.properties;
-                        var marker = L.marker([coords[1], coords[0]], {
-                            title: props.name,
-                            alt: props.name,
-                            keyboard: true,
-                        });
-                        marker.bindPopup(projectPopup(props));
-                        return marker;
-                    })
-                    : actorMarkers(collection);
-                if (cluster.addLayers) {
-                    cluster.addLayers(markers);
-                } else {
-                    markers.forEach(function (marker) { cluster.addLayer(marker); });
+            .then(function (feed) {
+                var points = feedPoints(feed);
+                // The view first, then the clusters: they are drawn once, at the final zoom.
+                if (points.length) {
+                    map.fitBounds(pointsBounds(points), { padding: [24, 24], maxZoom: 12, animate: false });
                 }
-                // The view first, then the layer: clusters are drawn once, at the final zoom.
-                if (markers.length) {
-                    var bounds = L.latLngBounds(markers.map(function (m) { return m.getLatLng(); }));
-                    map.fitBounds(bounds, { padding: [24, 24], maxZoom: 12, animate: false });
-                }
-                map.addLayer(cluster);
-                element.dataset.loaded = String(markers.length);
+                clusterLayer(map, element, points, isProjects);
+                element.dataset.loaded = String(points.length);
             })
             .catch(function () {
                 element.hidden = true;
