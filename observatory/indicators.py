@@ -24,11 +24,14 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import (
     Avg,
+    BooleanField,
     Case,
     CharField,
     Count,
+    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
@@ -530,8 +533,22 @@ def accompaniment_source(filters: ObservatoryFilters) -> Source:
 
 
 PUBLISHED = Period("first_published_at", stock=True)
-# The actors' columns counted together (`_grouped_columns`).
-ACTOR_COLUMNS = ("college__slug", "structure_type__slug", "departement__code", "membership")
+# What each indicator of the actors and of the projects groups them by.
+ACTOR_INDICATOR_FACETS: dict[str, Facet] = {
+    "acteurs-college": ACTOR_FACETS["college"],
+    "acteurs-type": Facet("structure_type__slug"),
+    "acteurs-departement": ACTOR_FACETS["departement"],
+    "acteurs-adhesion": Facet("membership"),
+    "acteurs-odd": ACTOR_FACETS["odd"],
+    "acteurs-thematique": ACTOR_FACETS["theme"],
+    "acteurs-pays": ACTOR_FACETS["pays"],
+    "acteurs-region-monde": ACTOR_FACETS["region"],
+}
+PROJECT_INDICATOR_FACETS: dict[str, Facet] = {
+    "projets-etat": Facet("status"),
+    "projets-pays": PROJECT_FACETS["pays"],
+    "projets-odd": PROJECT_FACETS["odd"],
+}
 EVENT_START = Period("start_at")
 ACCOMPANIMENT_DATE = Period("date", dates=True)
 
@@ -612,29 +629,76 @@ def _grouped(
     return result
 
 
-def _grouped_columns(
+def _grouped_facets(
     source: Source,
     *,
-    paths: list[str],
+    facets: dict[str, Facet],
     period: Period,
     year: int,
 ) -> dict[str, dict[str, tuple[list, list]]]:
-    """`_grouped` of counts for several columns of the counted rows at once: one query
-    grouped by all of them (as many groups as combinations of values in use, whatever the
-    number of rows), each column's counts then added up over the others."""
-    either, annotations = _year_annotations(period, year, "", "pk", False, [count_rows])
-    rows = source.rows.filter(either).order_by().values(*paths).annotate(**annotations)
-    result: dict[str, dict[str, tuple[list, list]]] = {path: {} for path in paths}
-    for row in rows:
-        current, previous = _split(row, 1)
-        for path in paths:
-            value = row[path]
-            code = NOT_SET if value is None else str(value)
-            before = result[path].get(code, ([0], [0]))
-            result[path][code] = (
-                [before[0][0] + current[0]],
-                [before[1][0] + previous[0]],
+    """`_grouped` of counts for several facets of the same rows ({name: {value: ([the year's
+    count], [the previous year's])}}) in one query. The counted rows (visible, narrowed by
+    the filters, in either year) are selected once, with a flag per year, as a common table
+    expression; each facet groups them in one branch of a UNION ALL, by one of their columns
+    or through its many-to-many table joined to them. Joining the rows to their pages is the
+    costly part of each count: it is done once for all the facets instead of once each."""
+    if not facets:
+        return {}
+    qn = connection.ops.quote_name
+    names = list(facets)
+    current, previous = period.condition(year), period.condition(year - 1)
+    columns = {
+        f"c{index}": F(facets[name].path)
+        for index, name in enumerate(names)
+        if facets[name].through is None
+    }
+    rows_sql, rows_params = (
+        source.rows.filter(current | previous)
+        .order_by()
+        .values(
+            row_id=F("pk"),
+            y0=ExpressionWrapper(current, output_field=BooleanField()),
+            y1=ExpressionWrapper(previous, output_field=BooleanField()),
+            **columns,
+        )
+        .query.sql_with_params()
+    )
+    rows, row_id, y0, y1 = qn("counted"), qn("row_id"), qn("y0"), qn("y1")
+    branches, params = [], list(rows_params)
+    for index, name in enumerate(names):
+        facet = facets[name]
+        if facet.through is None:
+            value = f"{rows}.{qn(f'c{index}')}"
+            counted, source_sql = "*", rows
+        else:
+            members_sql, members_params = (
+                facet.through.objects.order_by()
+                .values(facet_value=F(facet.path), member_id=F(facet.owner))
+                .query.sql_with_params()
             )
+            params += members_params
+            # Only a path that goes further (country -> region) can meet a row twice.
+            distinct = "DISTINCT " if facet.path.count("__") > 1 else ""
+            value = f"{qn('members')}.{qn('facet_value')}"
+            counted = f"{distinct}{qn('members')}.{qn('member_id')}"
+            source_sql = (
+                f"({members_sql}) {qn('members')} INNER JOIN {rows} "
+                f"ON {rows}.{row_id} = {qn('members')}.{qn('member_id')}"
+            )
+        # Only quoted names and the ORM's compiled SQL go into the text; values are parameters.
+        branches.append(
+            f"SELECT {index} AS {qn('facet')}, CAST({value} AS TEXT) AS {qn('value')}, "  # noqa: S608
+            f"COUNT({counted}) FILTER (WHERE {rows}.{y0}), "
+            f"COUNT({counted}) FILTER (WHERE {rows}.{y1}) "
+            f"FROM {source_sql} GROUP BY {value}"
+        )
+    sql = f"WITH {rows} AS ({rows_sql}) " + " UNION ALL ".join(branches)
+    result: dict[str, dict[str, tuple[list, list]]] = {name: {} for name in names}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for index, value, count, previous_count in cursor.fetchall():
+            code = NOT_SET if value is None else str(value)
+            result[names[index]][code] = ([count], [previous_count])
     return result
 
 
@@ -802,27 +866,24 @@ def compute_indicators(filters: ObservatoryFilters, *, only: str = "") -> list[I
     private = private_pages()
     actor_src, project_src = actor_source(filters, private), project_source(filters, private)
     event_src, accompaniment_src = event_source(filters, private), accompaniment_source(filters)
-    one: list[AggregateFactory] = [count_rows]
     indicators: list[Indicator] = []
-    # The actors' own columns (college, type, département, membership): one query for all.
-    actor_columns: dict[str, dict[str, tuple[list, list]]] = {}
+    # Each kind of page is counted by all its facets in one query.
+    actor_counts = _grouped_facets(
+        actor_src,
+        facets={slug: facet for slug, facet in ACTOR_INDICATOR_FACETS.items() if wanted(slug)},
+        period=PUBLISHED,
+        year=year,
+    )
+    project_counts = _grouped_facets(
+        project_src,
+        facets={slug: facet for slug, facet in PROJECT_INDICATOR_FACETS.items() if wanted(slug)},
+        period=PUBLISHED,
+        year=year,
+    )
 
-    def actor_indicator(slug, title, facet, labelled, dimension, description, **options):
+    def actor_indicator(slug, title, labelled, dimension, description, **options):
         if not wanted(slug):
             return
-        if facet.through is None and facet.path in ACTOR_COLUMNS:
-            if not actor_columns:
-                actor_columns.update(
-                    _grouped_columns(
-                        actor_src,
-                        paths=[path for path in ACTOR_COLUMNS if not only or path == facet.path],
-                        period=PUBLISHED,
-                        year=year,
-                    )
-                )
-            grouped = actor_columns[facet.path]
-        else:
-            grouped = _grouped(actor_src, facet=facet, period=PUBLISHED, year=year, aggregates=one)
         keep_zero = options.pop("keep_zero", True)
         sort_by_count = options.pop("sort_by_count", False)
         indicators.append(
@@ -834,7 +895,11 @@ def compute_indicators(filters: ObservatoryFilters, *, only: str = "") -> list[I
                 dimension_description=str(description),
                 measures=(ACTOR_COUNT,),
                 raw=_raw(
-                    grouped, labelled, size=1, keep_zero=keep_zero, sort_by_count=sort_by_count
+                    actor_counts[slug],
+                    labelled,
+                    size=1,
+                    keep_zero=keep_zero,
+                    sort_by_count=sort_by_count,
                 ),
                 year=year,
                 **options,
@@ -849,7 +914,6 @@ def compute_indicators(filters: ObservatoryFilters, *, only: str = "") -> list[I
     actor_indicator(
         "acteurs-college",
         _("Acteurs par collège"),
-        ACTOR_FACETS["college"],
         _labels("college"),
         _("Collège"),
         _("collège du réseau"),
@@ -857,7 +921,6 @@ def compute_indicators(filters: ObservatoryFilters, *, only: str = "") -> list[I
     actor_indicator(
         "acteurs-type",
         _("Acteurs par type de structure"),
-        Facet("structure_type__slug"),
         structure_types,
         _("Type de structure"),
         _("type de structure"),
@@ -866,7 +929,6 @@ def compute_indicators(filters: ObservatoryFilters, *, only: str = "") -> list[I
     actor_indicator(
         "acteurs-departement",
         _("Acteurs par département du siège"),
-        ACTOR_FACETS["departement"],
         _labels("departement"),
         _("Département"),
         _("département du siège (HR : hors région)"),
@@ -874,7 +936,6 @@ def compute_indicators(filters: ObservatoryFilters, *, only: str = "") -> list[I
     actor_indicator(
         "acteurs-adhesion",
         _("Acteurs adhérents et référencés"),
-        Facet("membership"),
         _choice_labels(ActorPage.Membership.choices),
         _("Lien avec le réseau"),
         _("adhérent du réseau ou référencé"),
@@ -882,7 +943,6 @@ def compute_indicators(filters: ObservatoryFilters, *, only: str = "") -> list[I
     actor_indicator(
         "acteurs-odd",
         _("Acteurs par objectif de développement durable"),
-        ACTOR_FACETS["odd"],
         _labels("odd"),
         _("ODD"),
         _("objectif de développement durable (un acteur peut en avoir plusieurs)"),
@@ -890,7 +950,6 @@ def compute_indicators(filters: ObservatoryFilters, *, only: str = "") -> list[I
     actor_indicator(
         "acteurs-thematique",
         _("Acteurs par thématique"),
-        ACTOR_FACETS["theme"],
         _labels("theme"),
         _("Thématique"),
         _("thématique (un acteur peut en avoir plusieurs)"),
@@ -899,7 +958,6 @@ def compute_indicators(filters: ObservatoryFilters, *, only: str = "") -> list[I
     actor_indicator(
         "acteurs-pays",
         _("Acteurs par pays d'intervention"),
-        ACTOR_FACETS["pays"],
         [],
         _("Pays"),
         _("pays d'intervention, code ISO 3166-1 alpha-2"),
@@ -910,7 +968,6 @@ def compute_indicators(filters: ObservatoryFilters, *, only: str = "") -> list[I
     actor_indicator(
         "acteurs-region-monde",
         _("Acteurs par région du monde"),
-        ACTOR_FACETS["region"],
         _labels("region"),
         _("Région du monde"),
         _("région du monde de leurs pays d'intervention"),
@@ -920,16 +977,10 @@ def compute_indicators(filters: ObservatoryFilters, *, only: str = "") -> list[I
         if item.slug == "acteurs-pays":
             _label_countries(item)
 
-    def project_indicator(slug, title, facet, labelled, dimension, description, **options):
+    def project_indicator(slug, title, labelled, dimension, description, **options):
         if not wanted(slug):
             return
-        grouped = _grouped(
-            project_src,
-            facet=facet,
-            period=PUBLISHED,
-            year=year,
-            aggregates=one,
-        )
+        grouped = project_counts[slug]
         keep_zero = options.pop("keep_zero", True)
         sort_by_count = options.pop("sort_by_count", False)
         indicators.append(
@@ -951,7 +1002,6 @@ def compute_indicators(filters: ObservatoryFilters, *, only: str = "") -> list[I
     project_indicator(
         "projets-etat",
         _("Projets par état"),
-        Facet("status"),
         _choice_labels(ProjectPage.Status.choices),
         _("État"),
         _("état du projet"),
@@ -959,7 +1009,6 @@ def compute_indicators(filters: ObservatoryFilters, *, only: str = "") -> list[I
     project_indicator(
         "projets-pays",
         _("Projets par pays d'intervention"),
-        PROJECT_FACETS["pays"],
         [],
         _("Pays"),
         _("pays d'intervention, code ISO 3166-1 alpha-2"),
@@ -973,7 +1022,6 @@ def compute_indicators(filters: ObservatoryFilters, *, only: str = "") -> list[I
     project_indicator(
         "projets-odd",
         _("Projets par objectif de développement durable"),
-        PROJECT_FACETS["odd"],
         _labels("odd"),
         _("ODD"),
         _("objectif de développement durable (un projet peut en avoir plusieurs)"),
