@@ -26,7 +26,6 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import connection
 from django.db.models import (
-    Avg,
     BooleanField,
     Case,
     CharField,
@@ -549,7 +548,6 @@ PROJECT_INDICATOR_FACETS: dict[str, Facet] = {
     "projets-pays": PROJECT_FACETS["pays"],
     "projets-odd": PROJECT_FACETS["odd"],
 }
-EVENT_START = Period("start_at")
 ACCOMPANIMENT_DATE = Period("date", dates=True)
 
 
@@ -629,6 +627,15 @@ def _grouped(
     return result
 
 
+# The many-to-many paths counted by the taxonomy's id: its column in the many-to-many table
+# and the cached `taxonomy_choices()` map from id to value.
+ID_COLUMNS = {
+    "sustainabledevelopmentgoal__number": ("sustainabledevelopmentgoal_id", "sdg_number_by_id"),
+    "theme__slug": ("theme_id", "theme_slug_by_id"),
+    "country__code": ("country_id", "country_code_by_id"),
+}
+
+
 def _grouped_facets(
     source: Source,
     *,
@@ -671,9 +678,12 @@ def _grouped_facets(
             value = f"{rows}.{qn(f'c{index}')}"
             counted, source_sql = "*", rows
         else:
+            # A taxonomy's id stands for its value (read back from the cached taxonomies):
+            # the taxonomy's table is not joined to every row.
+            by_id = ID_COLUMNS.get(facet.path)
             members_sql, members_params = (
                 facet.through.objects.order_by()
-                .values(facet_value=F(facet.path), member_id=F(facet.owner))
+                .values(facet_value=F(by_id[0] if by_id else facet.path), member_id=F(facet.owner))
                 .query.sql_with_params()
             )
             params += members_params
@@ -693,10 +703,17 @@ def _grouped_facets(
             f"FROM {source_sql} GROUP BY {value}"
         )
     sql = f"WITH {rows} AS ({rows_sql}) " + " UNION ALL ".join(branches)
+    choices = taxonomy_choices()
+    value_by_id = [
+        choices[ID_COLUMNS[facets[name].path][1]] if facets[name].path in ID_COLUMNS else None
+        for name in names
+    ]
     result: dict[str, dict[str, tuple[list, list]]] = {name: {} for name in names}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         for index, value, count, previous_count in cursor.fetchall():
+            if value is not None and value_by_id[index] is not None:
+                value = value_by_id[index].get(int(value), value)
             code = NOT_SET if value is None else str(value)
             result[names[index]][code] = ([count], [previous_count])
     return result
@@ -812,15 +829,48 @@ def _participants() -> Any:
     )
 
 
-def _event_aggregates() -> list[AggregateFactory]:
-    participants = _participants()
+def _event_summary(source: Source, *, year: int) -> dict[tuple[int, str], tuple]:
+    """{(year, kind): (events, participants, sum of the satisfaction rates, events with a
+    rate)} for the years up to `year` (by the first session, Paris time), in one grouped
+    query: the indicator by kind reads two of its years, the one by year adds its kinds up
+    (the sums and counts add up; the mean rate is worked out from them)."""
     rated = Q(very_satisfied_rate__isnull=False, satisfied_rate__isnull=False)
+    rows = (
+        source.rows.exclude(start_at__isnull=True)
+        .annotate(annee=ExtractYear("start_at", tzinfo=PARIS))
+        .filter(annee__lte=year)
+        .order_by()
+        .values("annee", "kind")
+        .annotate(
+            events=Count("pk"),
+            participants=Sum(_participants()),
+            rates=Sum(F("very_satisfied_rate") + F("satisfied_rate"), filter=rated),
+            rated=Count("pk", filter=rated),
+        )
+    )
+    return {
+        (row["annee"], row["kind"]): (
+            row["events"],
+            row["participants"],
+            row["rates"],
+            row["rated"],
+        )
+        for row in rows
+        if row["annee"] is not None
+    }
+
+
+def _event_measures(parts: list[tuple | None]) -> list[Number | None]:
+    """The events, their participants and their mean satisfaction rate over the summary's
+    `parts` (None: a year and kind without events)."""
+    found = [part for part in parts if part is not None]
+    if not found:
+        return [0, None, None]
+    rated = sum(part[3] for part in found)
     return [
-        count_rows,
-        lambda condition, _prefix, _owner, _distinct: Sum(participants, filter=condition),
-        lambda condition, _prefix, _owner, _distinct: Avg(
-            F("very_satisfied_rate") + F("satisfied_rate"), filter=condition & rated
-        ),
+        sum(part[0] for part in found),
+        sum(part[1] or 0 for part in found),
+        sum(part[2] or 0 for part in found) / rated if rated else None,
     ]
 
 
@@ -1027,16 +1077,18 @@ def compute_indicators(filters: ObservatoryFilters, *, only: str = "") -> list[I
         _("objectif de développement durable (un projet peut en avoir plusieurs)"),
     )
 
-    # Events and trainings: by kind in the year, and by year.
-    event_aggregates = _event_aggregates()
+    # Events and trainings: by kind in the year, and by year, from one summary by year and kind.
+    if wanted("evenements-type") or wanted("evenements-annee"):
+        summary = _event_summary(event_src, year=year)
     if wanted("evenements-type"):
-        grouped = _grouped(
-            event_src,
-            facet=Facet("kind"),
-            period=EVENT_START,
-            year=year,
-            aggregates=event_aggregates,
-        )
+        kinds = {kind for _annee, kind in summary}
+        grouped = {
+            kind: (
+                _event_measures([summary.get((year, kind))]),
+                _event_measures([summary.get((year - 1, kind))]),
+            )
+            for kind in kinds
+        }
         indicators.append(
             _build(
                 slug="evenements-type",
@@ -1052,18 +1104,28 @@ def compute_indicators(filters: ObservatoryFilters, *, only: str = "") -> list[I
             )
         )
     if wanted("evenements-annee"):
+        years = sorted({annee for annee, _kind in summary})
+        raw = [
+            RawRow(
+                str(annee),
+                str(annee),
+                _event_measures([value for (y, _k), value in summary.items() if y == annee]),
+                [],
+            )
+            for annee in years
+        ]
         indicators.append(
-            _series(
-                event_src.rows.exclude(start_at__isnull=True).annotate(
-                    annee=ExtractYear("start_at", tzinfo=PARIS)
-                ),
+            _build(
                 slug="evenements-annee",
                 section=str(EVENTS),
                 title=str(_("Événements et formations par année")),
+                dimension=str(_("Année")),
+                dimension_description=str(_("année")),
                 measures=EVENT_MEASURES,
-                aggregates=event_aggregates,
+                raw=_satisfaction_rounding(raw),
                 year=year,
-                rounding=_satisfaction_rounding,
+                compare=False,
+                chart="line",
             )
         )
 
