@@ -216,6 +216,21 @@ class Indicator:
             rows.append(values)
         return rows
 
+    def display_rows(self) -> list[tuple[str, list[str]]]:
+        """Each row's label and its cells as the table shows them: per measure the year's
+        value, and when comparing the previous year's and the difference (written here
+        rather than by template filters: a table has hundreds of cells)."""
+        rows = []
+        for row in self.rows:
+            texts = []
+            for cell in row.cells:
+                texts.append(_display(cell.current, cell.unit))
+                if self.compare:
+                    texts.append(_display(cell.previous, cell.unit))
+                    texts.append(display_difference(cell.difference, cell.unit))
+            rows.append((row.label, texts))
+        return rows
+
     def chart_data(self) -> dict[str, Any]:
         """What the chart script draws: labels and, for each measure, the year's numbers
         (a hidden small count is null, its label says "< N")."""
@@ -549,6 +564,11 @@ PROJECT_INDICATOR_FACETS: dict[str, Facet] = {
     "projets-odd": PROJECT_FACETS["odd"],
 }
 ACCOMPANIMENT_DATE = Period("date", dates=True)
+ACCOMPANIMENT_INDICATOR_FACETS: dict[str, Facet] = {
+    "accompagnements-departement": ACCOMPANIMENT_FACETS["departement"],
+    "accompagnements-thematique": ACCOMPANIMENT_FACETS["theme"],
+    "accompagnements-odd": ACCOMPANIMENT_FACETS["odd"],
+}
 
 
 # --- Aggregates -------------------------------------------------------------------------------
@@ -563,68 +583,6 @@ AggregateFactory = Callable[[Q, str, str, bool], Any]
 
 def count_rows(condition: Q, _prefix: str, owner: str, distinct: bool) -> Any:
     return Count(owner, filter=condition, distinct=distinct)
-
-
-def _group_base(source: Source, facet: Facet) -> tuple[QuerySet, str, str]:
-    """The rows to group for `facet`, the prefix from them to the counted row, and the column
-    naming that row. A many-to-many table is joined straight to its owner (and its page) by
-    the visibility condition; the filters, when chosen, narrow it by the owners they keep."""
-    if facet.through is None:
-        return source.rows, "", "pk"
-    relation = facet.owner.removesuffix("_id")
-    prefix = f"{relation}__"
-    base = facet.through.objects.filter(prefixed(source.visible, prefix))
-    if source.narrowed is not None:
-        base = base.filter(**{f"{facet.owner}__in": source.narrowed.values("pk")})
-    return base, prefix, facet.owner
-
-
-def _year_annotations(
-    period: Period | None, year: int, prefix: str, owner: str, distinct: bool, aggregates
-) -> tuple[Q | None, dict[str, Any]]:
-    """The condition "in the year or the year before" and the aggregates of both years."""
-    conditions = (
-        [period.condition(year, prefix), period.condition(year - 1, prefix)]
-        if period
-        else [Q(), Q()]
-    )
-    annotations = {}
-    for which, condition in enumerate(conditions):
-        for index, factory in enumerate(aggregates):
-            annotations[f"m{which}_{index}"] = factory(condition, prefix, owner, distinct)
-    return (conditions[0] | conditions[1]) if period else None, annotations
-
-
-def _split(row: dict, size: int) -> tuple[list, list]:
-    return (
-        [row[f"m0_{index}"] for index in range(size)],
-        [row[f"m1_{index}"] for index in range(size)],
-    )
-
-
-def _grouped(
-    source: Source,
-    *,
-    facet: Facet,
-    period: Period | None,
-    year: int,
-    aggregates: list[AggregateFactory],
-) -> dict[str, tuple[list, list]]:
-    """{value: ([the year's aggregates], [the previous year's])} in one query, grouped by the
-    facet's value (through its many-to-many table when it has one)."""
-    base, prefix, owner = _group_base(source, facet)
-    # A many-to-many row is one (owner, value) pair, a foreign key one value per row: only a
-    # path that goes further (country -> region) can meet the same row twice.
-    distinct = facet.path.count("__") > 1
-    either, annotations = _year_annotations(period, year, prefix, owner, distinct, aggregates)
-    if either is not None:
-        base = base.filter(either)
-    rows = base.order_by().values(facet.path).annotate(**annotations)
-    result: dict[str, tuple[list, list]] = {}
-    for row in rows:
-        value = row[facet.path]
-        result[NOT_SET if value is None else str(value)] = _split(row, len(aggregates))
-    return result
 
 
 # The many-to-many paths counted by the taxonomy's id: its column in the many-to-many table
@@ -642,13 +600,15 @@ def _grouped_facets(
     facets: dict[str, Facet],
     period: Period,
     year: int,
+    structures: Any = None,
 ) -> dict[str, dict[str, tuple[list, list]]]:
-    """`_grouped` of counts for several facets of the same rows ({name: {value: ([the year's
-    count], [the previous year's])}}) in one query. The counted rows (visible, narrowed by
-    the filters, in either year) are selected once, with a flag per year, as a common table
-    expression; each facet groups them in one branch of a UNION ALL, by one of their columns
-    or through its many-to-many table joined to them. Joining the rows to their pages is the
-    costly part of each count: it is done once for all the facets instead of once each."""
+    """Counts of the rows by each of several facets, {name: {value: ([the year's count],
+    [the previous year's])}}, in one query; with `structures` (an expression on the rows),
+    the number of its different values follows each count. The counted rows (visible,
+    narrowed by the filters, in either year) are selected once, with a flag per year, as a
+    common table expression; each facet groups them in one branch of a UNION ALL, by one of
+    their columns or through its many-to-many table joined to them. Joining the rows to
+    their pages is the costly part of each count: it is done once for all the facets."""
     if not facets:
         return {}
     qn = connection.ops.quote_name
@@ -667,10 +627,17 @@ def _grouped_facets(
             y0=ExpressionWrapper(current, output_field=BooleanField()),
             y1=ExpressionWrapper(previous, output_field=BooleanField()),
             **columns,
+            **({"k": structures} if structures is not None else {}),
         )
         .query.sql_with_params()
     )
     rows, row_id, y0, y1 = qn("counted"), qn("row_id"), qn("y0"), qn("y1")
+    distinct_keys = (
+        f", COUNT(DISTINCT {rows}.{qn('k')}) FILTER (WHERE {rows}.{y0})"
+        f", COUNT(DISTINCT {rows}.{qn('k')}) FILTER (WHERE {rows}.{y1})"
+        if structures is not None
+        else ""
+    )
     branches, params = [], list(rows_params)
     for index, name in enumerate(names):
         facet = facets[name]
@@ -699,7 +666,7 @@ def _grouped_facets(
         branches.append(
             f"SELECT {index} AS {qn('facet')}, CAST({value} AS TEXT) AS {qn('value')}, "  # noqa: S608
             f"COUNT({counted}) FILTER (WHERE {rows}.{y0}), "
-            f"COUNT({counted}) FILTER (WHERE {rows}.{y1}) "
+            f"COUNT({counted}) FILTER (WHERE {rows}.{y1}){distinct_keys} "
             f"FROM {source_sql} GROUP BY {value}"
         )
     sql = f"WITH {rows} AS ({rows_sql}) " + " UNION ALL ".join(branches)
@@ -711,11 +678,12 @@ def _grouped_facets(
     result: dict[str, dict[str, tuple[list, list]]] = {name: {} for name in names}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        for index, value, count, previous_count in cursor.fetchall():
+        for index, value, *counts in cursor.fetchall():
             if value is not None and value_by_id[index] is not None:
                 value = value_by_id[index].get(int(value), value)
             code = NOT_SET if value is None else str(value)
-            result[names[index]][code] = ([count], [previous_count])
+            # (count, previous[, structures, previous structures])
+            result[names[index]][code] = (counts[0::2], counts[1::2])
     return result
 
 
@@ -1144,16 +1112,20 @@ def compute_indicators(filters: ObservatoryFilters, *, only: str = "") -> list[I
             )
         )
 
-    def accompaniment_indicator(slug, title, facet, labelled, dimension, description, **options):
+    accompaniment_counts = _grouped_facets(
+        accompaniment_src,
+        facets={
+            slug: facet for slug, facet in ACCOMPANIMENT_INDICATOR_FACETS.items() if wanted(slug)
+        },
+        period=ACCOMPANIMENT_DATE,
+        year=year,
+        structures=_structure_key(),
+    )
+
+    def accompaniment_indicator(slug, title, labelled, dimension, description, **options):
         if not wanted(slug):
             return
-        grouped = _grouped(
-            accompaniment_src,
-            facet=facet,
-            period=ACCOMPANIMENT_DATE,
-            year=year,
-            aggregates=accompaniment_aggregates,
-        )
+        grouped = accompaniment_counts[slug]
         sort_by_count = options.pop("sort_by_count", False)
         indicators.append(
             _build(
@@ -1179,7 +1151,6 @@ def compute_indicators(filters: ObservatoryFilters, *, only: str = "") -> list[I
     accompaniment_indicator(
         "accompagnements-departement",
         _("Accompagnements par département"),
-        ACCOMPANIMENT_FACETS["departement"],
         _labels("departement"),
         _("Département"),
         _("département de la structure accompagnée (HR : hors région)"),
@@ -1190,7 +1161,6 @@ def compute_indicators(filters: ObservatoryFilters, *, only: str = "") -> list[I
     accompaniment_indicator(
         "accompagnements-thematique",
         _("Accompagnements par thématique"),
-        ACCOMPANIMENT_FACETS["theme"],
         _labels("theme"),
         _("Thématique"),
         _("thématique (un accompagnement peut en avoir plusieurs)"),
@@ -1200,7 +1170,6 @@ def compute_indicators(filters: ObservatoryFilters, *, only: str = "") -> list[I
     accompaniment_indicator(
         "accompagnements-odd",
         _("Accompagnements par objectif de développement durable"),
-        ACCOMPANIMENT_FACETS["odd"],
         _labels("odd"),
         _("ODD"),
         _("objectif de développement durable (un accompagnement peut en avoir plusieurs)"),
@@ -1363,4 +1332,13 @@ def years_covered(indicator_list: list[Indicator], year: int) -> list[int]:
 
 
 def display(value: Published, unit: str = "") -> str:
+    return _display(value, unit)
+
+
+def display_difference(value: Published, unit: str = "") -> str:
+    """A difference with its sign ("+3", "−2"), "—" where there is none."""
+    if isinstance(value, int | float) and value > 0:
+        return "+" + _display(value, unit)
+    if isinstance(value, int | float) and value < 0:
+        return "−" + _display(-value, unit)
     return _display(value, unit)
