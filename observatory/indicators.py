@@ -648,16 +648,17 @@ def _grouped_facets(
             # A taxonomy's id stands for its value (read back from the cached taxonomies):
             # the taxonomy's table is not joined to every row.
             by_id = ID_COLUMNS.get(facet.path)
-            members_sql, members_params = (
-                facet.through.objects.order_by()
-                .values(facet_value=F(by_id[0] if by_id else facet.path), member_id=F(facet.owner))
-                .query.sql_with_params()
+            members = facet.through.objects.order_by().values(
+                facet_value=F(by_id[0] if by_id else facet.path), member_id=F(facet.owner)
             )
+            if facet.path.count("__") > 1:
+                # Only a path that goes further (country -> region) can meet a row twice:
+                # its pairs are made unique first (hashed, where COUNT(DISTINCT) sorts).
+                members = members.distinct()
+            members_sql, members_params = members.query.sql_with_params()
             params += members_params
-            # Only a path that goes further (country -> region) can meet a row twice.
-            distinct = "DISTINCT " if facet.path.count("__") > 1 else ""
             value = f"{qn('members')}.{qn('facet_value')}"
-            counted = f"{distinct}{qn('members')}.{qn('member_id')}"
+            counted = f"{qn('members')}.{qn('member_id')}"
             source_sql = (
                 f"({members_sql}) {qn('members')} INNER JOIN {rows} "
                 f"ON {rows}.{row_id} = {qn('members')}.{qn('member_id')}"

@@ -15,7 +15,7 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.utils.html import format_html_join
+from django.utils.html import escape, format_html_join
 from django_countries import countries
 
 ATLAS = (
@@ -59,7 +59,7 @@ HEIGHT = round(project(0, -57)[1])
 class Shape:
     code: str  # ISO 3166-1 alpha-2, empty when the shape has none (disputed areas)
     name: str
-    path: str  # SVG path data
+    path: str  # SVG path data, escaped
 
 
 def _decode_arcs(topology: dict) -> list[list[tuple[float, float]]]:
@@ -138,7 +138,8 @@ def shapes() -> tuple[Shape, ...]:
         rings = [_ring(ring, arcs) for polygon in polygons for ring in polygon]
         code = countries.alpha2(int(numeric)) if numeric and numeric.isdigit() else ""
         name = str(countries.name(code)) if code else geometry["properties"].get("name", "")
-        result.append(Shape(code=code or "", name=name, path=_path(rings)))
+        # Escaped once here, not on each map drawn (the paths hold only digits and letters).
+        result.append(Shape(code=code or "", name=name, path=escape(_path(rings))))
     return tuple(result)
 
 
