@@ -1,11 +1,12 @@
 """The observatory's indicators: aggregates of published, public data only.
 
-Every indicator is computed by a few grouped queries (`values().annotate(Count...)`), never
-by a loop over rows, for the chosen year and the year before in the same query. The numbers
-leave this module already *published*: a count of accompaniments between 1 and
-`OBSERVATORY_MIN_CELL - 1` is replaced by the text "< N" (and a second cell when one alone
-could be worked out from a total), so the page, the CSV, the JSON and the barometer can only
-show what is safe to show.
+Every indicator is computed by grouped queries, never by a loop over rows, for the chosen
+year and the year before in the same query: the actors, the projects and the accompaniments
+by all their facets in one query each (`_grouped_facets`), the events from one summary by
+year and kind, and the series by year. The numbers leave this module already *published*:
+a count of accompaniments between 1 and `OBSERVATORY_MIN_CELL - 1` is replaced by the text
+"< N" (and a second cell when one alone could be worked out from a total), so the page, the
+CSV, the JSON and the barometer can only show what is safe to show.
 
 What the year means:
 - actors and projects: those published on the portal by the 31st of December of the year
@@ -17,7 +18,7 @@ What the year means:
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlencode
@@ -481,30 +482,17 @@ def prefixed(condition: Q, prefix: str) -> Q:
 
 @dataclass(frozen=True)
 class Source:
-    """What an indicator counts: the rows (visible and narrowed by the filters), what makes a
-    row visible as a condition on it (to join a many-to-many table straight to its owner's
-    page instead of going through the list of visible owners) and, when a filter is chosen,
-    the rows it keeps (whether visible or not)."""
+    """What an indicator counts: the rows, visible and narrowed by the filters."""
 
     rows: QuerySet
-    visible: Q
-    narrowed: QuerySet | None
 
     @classmethod
     def of(
         cls, queryset: QuerySet, visible: Q, filters: ObservatoryFilters, facets, **options
     ) -> Source:
-        narrowed = (
-            apply_filters(queryset, filters.directory, facets=facets, **options)
-            if filters.directory.is_active
-            else None
-        )
-        rows = queryset.filter(visible)
-        return cls(
-            rows if narrowed is None else narrowed.filter(visible),
-            visible,
-            narrowed,
-        )
+        if filters.directory.is_active:
+            queryset = apply_filters(queryset, filters.directory, facets=facets, **options)
+        return cls(queryset.filter(visible))
 
 
 def _visible_pages(private: Q) -> Q:
@@ -572,18 +560,6 @@ ACCOMPANIMENT_INDICATOR_FACETS: dict[str, Facet] = {
 
 
 # --- Aggregates -------------------------------------------------------------------------------
-
-# An aggregate of one measure over the rows matching a condition:
-# `(condition, prefix, owner) -> Aggregate`, where the prefix leads from a many-to-many table
-# to the counted row and `owner` is the column that identifies that row.
-# `distinct` says whether the grouping can repeat a counted row (a region reached through
-# several countries); counting without DISTINCT spares PostgreSQL a sort.
-AggregateFactory = Callable[[Q, str, str, bool], Any]
-
-
-def count_rows(condition: Q, _prefix: str, owner: str, distinct: bool) -> Any:
-    return Count(owner, filter=condition, distinct=distinct)
-
 
 # The many-to-many paths counted by the taxonomy's id: its column in the many-to-many table
 # and the cached `taxonomy_choices()` map from id to value.
@@ -855,15 +831,6 @@ def _structure_key(prefix: str = "") -> Any:
     )
 
 
-def _accompaniment_aggregates() -> list[AggregateFactory]:
-    return [
-        count_rows,
-        lambda condition, prefix, _owner, _distinct: Count(
-            _structure_key(prefix), filter=condition, distinct=True
-        ),
-    ]
-
-
 def _satisfaction_rounding(rows: list[RawRow]) -> list[RawRow]:
     for row in rows:
         for values in (row.current, row.previous):
@@ -1099,7 +1066,6 @@ def compute_indicators(filters: ObservatoryFilters, *, only: str = "") -> list[I
         )
 
     # Accompaniments: aggregates only, small counts hidden.
-    accompaniment_aggregates = _accompaniment_aggregates()
     if wanted("accompagnements-annee"):
         indicators.append(
             _series(
@@ -1108,7 +1074,7 @@ def compute_indicators(filters: ObservatoryFilters, *, only: str = "") -> list[I
                 section=str(ACCOMPANIMENTS),
                 title=str(_("Accompagnements par année")),
                 measures=ACCOMPANIMENT_MEASURES,
-                aggregates=accompaniment_aggregates,
+                aggregates=[Count("pk"), Count(_structure_key(), distinct=True)],
                 year=year,
             )
         )
@@ -1186,14 +1152,11 @@ def _series(
     section: str,
     title: str,
     measures: tuple[Measure, ...],
-    aggregates: list[AggregateFactory],
+    aggregates: list[Any],
     year: int,
-    rounding: Callable[[list[RawRow]], list[RawRow]] | None = None,
 ) -> Indicator:
     """An indicator by year, up to the chosen one (one grouped query)."""
-    annotations = {
-        f"m{index}": factory(Q(), "", "pk", False) for index, factory in enumerate(aggregates)
-    }
+    annotations = {f"m{index}": aggregate for index, aggregate in enumerate(aggregates)}
     rows = (
         queryset.filter(annee__lte=year)
         .order_by()
@@ -1211,8 +1174,6 @@ def _series(
         for row in rows
         if row["annee"] is not None
     ]
-    if rounding:
-        raw = rounding(raw)
     return _build(
         slug=slug,
         section=section,
