@@ -1,11 +1,12 @@
 """The observatory's indicators: aggregates of published, public data only.
 
-Every indicator is computed by a few grouped queries (`values().annotate(Count...)`), never
-by a loop over rows, for the chosen year and the year before in the same query. The numbers
-leave this module already *published*: a count of accompaniments between 1 and
-`OBSERVATORY_MIN_CELL - 1` is replaced by the text "< N" (and a second cell when one alone
-could be worked out from a total), so the page, the CSV, the JSON and the barometer can only
-show what is safe to show.
+Every indicator is computed by grouped queries, never by a loop over rows, for the chosen
+year and the year before in the same query: the actors, the projects and the accompaniments
+by all their facets in one query each (`_grouped_facets`), the events from one summary by
+year and kind, and the series by year. The numbers leave this module already *published*:
+a count of accompaniments between 1 and `OBSERVATORY_MIN_CELL - 1` is replaced by the text
+"< N" (and a second cell when one alone could be worked out from a total), so the page, the
+CSV, the JSON and the barometer can only show what is safe to show.
 
 What the year means:
 - actors and projects: those published on the portal by the 31st of December of the year
@@ -17,18 +18,20 @@ What the year means:
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import (
-    Avg,
+    BooleanField,
     Case,
     CharField,
     Count,
+    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
@@ -212,6 +215,21 @@ class Indicator:
                     else [cell.current]
                 )
             rows.append(values)
+        return rows
+
+    def display_rows(self) -> list[tuple[str, list[str]]]:
+        """Each row's label and its cells as the table shows them: per measure the year's
+        value, and when comparing the previous year's and the difference (written here
+        rather than by template filters: a table has hundreds of cells)."""
+        rows = []
+        for row in self.rows:
+            texts = []
+            for cell in row.cells:
+                texts.append(_display(cell.current, cell.unit))
+                if self.compare:
+                    texts.append(_display(cell.previous, cell.unit))
+                    texts.append(display_difference(cell.difference, cell.unit))
+            rows.append((row.label, texts))
         return rows
 
     def chart_data(self) -> dict[str, Any]:
@@ -464,30 +482,17 @@ def prefixed(condition: Q, prefix: str) -> Q:
 
 @dataclass(frozen=True)
 class Source:
-    """What an indicator counts: the rows (visible and narrowed by the filters), what makes a
-    row visible as a condition on it (to join a many-to-many table straight to its owner's
-    page instead of going through the list of visible owners) and, when a filter is chosen,
-    the rows it keeps (whether visible or not)."""
+    """What an indicator counts: the rows, visible and narrowed by the filters."""
 
     rows: QuerySet
-    visible: Q
-    narrowed: QuerySet | None
 
     @classmethod
     def of(
         cls, queryset: QuerySet, visible: Q, filters: ObservatoryFilters, facets, **options
     ) -> Source:
-        narrowed = (
-            apply_filters(queryset, filters.directory, facets=facets, **options)
-            if filters.directory.is_active
-            else None
-        )
-        rows = queryset.filter(visible)
-        return cls(
-            rows if narrowed is None else narrowed.filter(visible),
-            visible,
-            narrowed,
-        )
+        if filters.directory.is_active:
+            queryset = apply_filters(queryset, filters.directory, facets=facets, **options)
+        return cls(queryset.filter(visible))
 
 
 def _visible_pages(private: Q) -> Q:
@@ -530,111 +535,132 @@ def accompaniment_source(filters: ObservatoryFilters) -> Source:
 
 
 PUBLISHED = Period("first_published_at", stock=True)
-# The actors' columns counted together (`_grouped_columns`).
-ACTOR_COLUMNS = ("college__slug", "structure_type__slug", "departement__code", "membership")
-EVENT_START = Period("start_at")
+# What each indicator of the actors and of the projects groups them by.
+ACTOR_INDICATOR_FACETS: dict[str, Facet] = {
+    "acteurs-college": ACTOR_FACETS["college"],
+    "acteurs-type": Facet("structure_type__slug"),
+    "acteurs-departement": ACTOR_FACETS["departement"],
+    "acteurs-adhesion": Facet("membership"),
+    "acteurs-odd": ACTOR_FACETS["odd"],
+    "acteurs-thematique": ACTOR_FACETS["theme"],
+    "acteurs-pays": ACTOR_FACETS["pays"],
+    "acteurs-region-monde": ACTOR_FACETS["region"],
+}
+PROJECT_INDICATOR_FACETS: dict[str, Facet] = {
+    "projets-etat": Facet("status"),
+    "projets-pays": PROJECT_FACETS["pays"],
+    "projets-odd": PROJECT_FACETS["odd"],
+}
 ACCOMPANIMENT_DATE = Period("date", dates=True)
+ACCOMPANIMENT_INDICATOR_FACETS: dict[str, Facet] = {
+    "accompagnements-departement": ACCOMPANIMENT_FACETS["departement"],
+    "accompagnements-thematique": ACCOMPANIMENT_FACETS["theme"],
+    "accompagnements-odd": ACCOMPANIMENT_FACETS["odd"],
+}
 
 
 # --- Aggregates -------------------------------------------------------------------------------
 
-# An aggregate of one measure over the rows matching a condition:
-# `(condition, prefix, owner) -> Aggregate`, where the prefix leads from a many-to-many table
-# to the counted row and `owner` is the column that identifies that row.
-# `distinct` says whether the grouping can repeat a counted row (a region reached through
-# several countries); counting without DISTINCT spares PostgreSQL a sort.
-AggregateFactory = Callable[[Q, str, str, bool], Any]
+# The many-to-many paths counted by the taxonomy's id: its column in the many-to-many table
+# and the cached `taxonomy_choices()` map from id to value.
+ID_COLUMNS = {
+    "sustainabledevelopmentgoal__number": ("sustainabledevelopmentgoal_id", "sdg_number_by_id"),
+    "theme__slug": ("theme_id", "theme_slug_by_id"),
+    "country__code": ("country_id", "country_code_by_id"),
+}
 
 
-def count_rows(condition: Q, _prefix: str, owner: str, distinct: bool) -> Any:
-    return Count(owner, filter=condition, distinct=distinct)
-
-
-def _group_base(source: Source, facet: Facet) -> tuple[QuerySet, str, str]:
-    """The rows to group for `facet`, the prefix from them to the counted row, and the column
-    naming that row. A many-to-many table is joined straight to its owner (and its page) by
-    the visibility condition; the filters, when chosen, narrow it by the owners they keep."""
-    if facet.through is None:
-        return source.rows, "", "pk"
-    relation = facet.owner.removesuffix("_id")
-    prefix = f"{relation}__"
-    base = facet.through.objects.filter(prefixed(source.visible, prefix))
-    if source.narrowed is not None:
-        base = base.filter(**{f"{facet.owner}__in": source.narrowed.values("pk")})
-    return base, prefix, facet.owner
-
-
-def _year_annotations(
-    period: Period | None, year: int, prefix: str, owner: str, distinct: bool, aggregates
-) -> tuple[Q | None, dict[str, Any]]:
-    """The condition "in the year or the year before" and the aggregates of both years."""
-    conditions = (
-        [period.condition(year, prefix), period.condition(year - 1, prefix)]
-        if period
-        else [Q(), Q()]
-    )
-    annotations = {}
-    for which, condition in enumerate(conditions):
-        for index, factory in enumerate(aggregates):
-            annotations[f"m{which}_{index}"] = factory(condition, prefix, owner, distinct)
-    return (conditions[0] | conditions[1]) if period else None, annotations
-
-
-def _split(row: dict, size: int) -> tuple[list, list]:
-    return (
-        [row[f"m0_{index}"] for index in range(size)],
-        [row[f"m1_{index}"] for index in range(size)],
-    )
-
-
-def _grouped(
+def _grouped_facets(
     source: Source,
     *,
-    facet: Facet,
-    period: Period | None,
-    year: int,
-    aggregates: list[AggregateFactory],
-) -> dict[str, tuple[list, list]]:
-    """{value: ([the year's aggregates], [the previous year's])} in one query, grouped by the
-    facet's value (through its many-to-many table when it has one)."""
-    base, prefix, owner = _group_base(source, facet)
-    # A many-to-many row is one (owner, value) pair, a foreign key one value per row: only a
-    # path that goes further (country -> region) can meet the same row twice.
-    distinct = facet.path.count("__") > 1
-    either, annotations = _year_annotations(period, year, prefix, owner, distinct, aggregates)
-    if either is not None:
-        base = base.filter(either)
-    rows = base.order_by().values(facet.path).annotate(**annotations)
-    result: dict[str, tuple[list, list]] = {}
-    for row in rows:
-        value = row[facet.path]
-        result[NOT_SET if value is None else str(value)] = _split(row, len(aggregates))
-    return result
-
-
-def _grouped_columns(
-    source: Source,
-    *,
-    paths: list[str],
+    facets: dict[str, Facet],
     period: Period,
     year: int,
+    structures: Any = None,
 ) -> dict[str, dict[str, tuple[list, list]]]:
-    """`_grouped` of counts for several columns of the counted rows at once: one query
-    grouped by all of them (as many groups as combinations of values in use, whatever the
-    number of rows), each column's counts then added up over the others."""
-    either, annotations = _year_annotations(period, year, "", "pk", False, [count_rows])
-    rows = source.rows.filter(either).order_by().values(*paths).annotate(**annotations)
-    result: dict[str, dict[str, tuple[list, list]]] = {path: {} for path in paths}
-    for row in rows:
-        current, previous = _split(row, 1)
-        for path in paths:
-            value = row[path]
-            code = NOT_SET if value is None else str(value)
-            before = result[path].get(code, ([0], [0]))
-            result[path][code] = (
-                [before[0][0] + current[0]],
-                [before[1][0] + previous[0]],
+    """Counts of the rows by each of several facets, {name: {value: ([the year's count],
+    [the previous year's])}}, in one query; with `structures` (an expression on the rows),
+    the number of its different values follows each count. The counted rows (visible,
+    narrowed by the filters, in either year) are selected once, with a flag per year, as a
+    common table expression; each facet groups them in one branch of a UNION ALL, by one of
+    their columns or through its many-to-many table joined to them. Joining the rows to
+    their pages is the costly part of each count: it is done once for all the facets."""
+    if not facets:
+        return {}
+    qn = connection.ops.quote_name
+    names = list(facets)
+    current, previous = period.condition(year), period.condition(year - 1)
+    columns = {
+        f"c{index}": F(facets[name].path)
+        for index, name in enumerate(names)
+        if facets[name].through is None
+    }
+    rows_sql, rows_params = (
+        source.rows.filter(current | previous)
+        .order_by()
+        .values(
+            row_id=F("pk"),
+            y0=ExpressionWrapper(current, output_field=BooleanField()),
+            y1=ExpressionWrapper(previous, output_field=BooleanField()),
+            **columns,
+            **({"k": structures} if structures is not None else {}),
+        )
+        .query.sql_with_params()
+    )
+    rows, row_id, y0, y1 = qn("counted"), qn("row_id"), qn("y0"), qn("y1")
+    distinct_keys = (
+        f", COUNT(DISTINCT {rows}.{qn('k')}) FILTER (WHERE {rows}.{y0})"
+        f", COUNT(DISTINCT {rows}.{qn('k')}) FILTER (WHERE {rows}.{y1})"
+        if structures is not None
+        else ""
+    )
+    branches, params = [], list(rows_params)
+    for index, name in enumerate(names):
+        facet = facets[name]
+        if facet.through is None:
+            value = f"{rows}.{qn(f'c{index}')}"
+            counted, source_sql = "*", rows
+        else:
+            # A taxonomy's id stands for its value (read back from the cached taxonomies):
+            # the taxonomy's table is not joined to every row.
+            by_id = ID_COLUMNS.get(facet.path)
+            members = facet.through.objects.order_by().values(
+                facet_value=F(by_id[0] if by_id else facet.path), member_id=F(facet.owner)
             )
+            if facet.path.count("__") > 1:
+                # Only a path that goes further (country -> region) can meet a row twice:
+                # its pairs are made unique first (hashed, where COUNT(DISTINCT) sorts).
+                members = members.distinct()
+            members_sql, members_params = members.query.sql_with_params()
+            params += members_params
+            value = f"{qn('members')}.{qn('facet_value')}"
+            counted = f"{qn('members')}.{qn('member_id')}"
+            source_sql = (
+                f"({members_sql}) {qn('members')} INNER JOIN {rows} "
+                f"ON {rows}.{row_id} = {qn('members')}.{qn('member_id')}"
+            )
+        # Only quoted names and the ORM's compiled SQL go into the text; values are parameters.
+        branches.append(
+            f"SELECT {index} AS {qn('facet')}, CAST({value} AS TEXT) AS {qn('value')}, "  # noqa: S608
+            f"COUNT({counted}) FILTER (WHERE {rows}.{y0}), "
+            f"COUNT({counted}) FILTER (WHERE {rows}.{y1}){distinct_keys} "
+            f"FROM {source_sql} GROUP BY {value}"
+        )
+    sql = f"WITH {rows} AS ({rows_sql}) " + " UNION ALL ".join(branches)
+    choices = taxonomy_choices()
+    value_by_id = [
+        choices[ID_COLUMNS[facets[name].path][1]] if facets[name].path in ID_COLUMNS else None
+        for name in names
+    ]
+    result: dict[str, dict[str, tuple[list, list]]] = {name: {} for name in names}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for index, value, *counts in cursor.fetchall():
+            if value is not None and value_by_id[index] is not None:
+                value = value_by_id[index].get(int(value), value)
+            code = NOT_SET if value is None else str(value)
+            # (count, previous[, structures, previous structures])
+            result[names[index]][code] = (counts[0::2], counts[1::2])
     return result
 
 
@@ -748,15 +774,48 @@ def _participants() -> Any:
     )
 
 
-def _event_aggregates() -> list[AggregateFactory]:
-    participants = _participants()
+def _event_summary(source: Source, *, year: int) -> dict[tuple[int, str], tuple]:
+    """{(year, kind): (events, participants, sum of the satisfaction rates, events with a
+    rate)} for the years up to `year` (by the first session, Paris time), in one grouped
+    query: the indicator by kind reads two of its years, the one by year adds its kinds up
+    (the sums and counts add up; the mean rate is worked out from them)."""
     rated = Q(very_satisfied_rate__isnull=False, satisfied_rate__isnull=False)
+    rows = (
+        source.rows.exclude(start_at__isnull=True)
+        .annotate(annee=ExtractYear("start_at", tzinfo=PARIS))
+        .filter(annee__lte=year)
+        .order_by()
+        .values("annee", "kind")
+        .annotate(
+            events=Count("pk"),
+            participants=Sum(_participants()),
+            rates=Sum(F("very_satisfied_rate") + F("satisfied_rate"), filter=rated),
+            rated=Count("pk", filter=rated),
+        )
+    )
+    return {
+        (row["annee"], row["kind"]): (
+            row["events"],
+            row["participants"],
+            row["rates"],
+            row["rated"],
+        )
+        for row in rows
+        if row["annee"] is not None
+    }
+
+
+def _event_measures(parts: list[tuple | None]) -> list[Number | None]:
+    """The events, their participants and their mean satisfaction rate over the summary's
+    `parts` (None: a year and kind without events)."""
+    found = [part for part in parts if part is not None]
+    if not found:
+        return [0, None, None]
+    rated = sum(part[3] for part in found)
     return [
-        count_rows,
-        lambda condition, _prefix, _owner, _distinct: Sum(participants, filter=condition),
-        lambda condition, _prefix, _owner, _distinct: Avg(
-            F("very_satisfied_rate") + F("satisfied_rate"), filter=condition & rated
-        ),
+        sum(part[0] for part in found),
+        sum(part[1] or 0 for part in found),
+        sum(part[2] or 0 for part in found) / rated if rated else None,
     ]
 
 
@@ -770,15 +829,6 @@ def _structure_key(prefix: str = "") -> Any:
         default=Concat(Value("n"), Lower(f"{prefix}structure_name")),
         output_field=CharField(),
     )
-
-
-def _accompaniment_aggregates() -> list[AggregateFactory]:
-    return [
-        count_rows,
-        lambda condition, prefix, _owner, _distinct: Count(
-            _structure_key(prefix), filter=condition, distinct=True
-        ),
-    ]
 
 
 def _satisfaction_rounding(rows: list[RawRow]) -> list[RawRow]:
@@ -802,27 +852,24 @@ def compute_indicators(filters: ObservatoryFilters, *, only: str = "") -> list[I
     private = private_pages()
     actor_src, project_src = actor_source(filters, private), project_source(filters, private)
     event_src, accompaniment_src = event_source(filters, private), accompaniment_source(filters)
-    one: list[AggregateFactory] = [count_rows]
     indicators: list[Indicator] = []
-    # The actors' own columns (college, type, département, membership): one query for all.
-    actor_columns: dict[str, dict[str, tuple[list, list]]] = {}
+    # Each kind of page is counted by all its facets in one query.
+    actor_counts = _grouped_facets(
+        actor_src,
+        facets={slug: facet for slug, facet in ACTOR_INDICATOR_FACETS.items() if wanted(slug)},
+        period=PUBLISHED,
+        year=year,
+    )
+    project_counts = _grouped_facets(
+        project_src,
+        facets={slug: facet for slug, facet in PROJECT_INDICATOR_FACETS.items() if wanted(slug)},
+        period=PUBLISHED,
+        year=year,
+    )
 
-    def actor_indicator(slug, title, facet, labelled, dimension, description, **options):
+    def actor_indicator(slug, title, labelled, dimension, description, **options):
         if not wanted(slug):
             return
-        if facet.through is None and facet.path in ACTOR_COLUMNS:
-            if not actor_columns:
-                actor_columns.update(
-                    _grouped_columns(
-                        actor_src,
-                        paths=[path for path in ACTOR_COLUMNS if not only or path == facet.path],
-                        period=PUBLISHED,
-                        year=year,
-                    )
-                )
-            grouped = actor_columns[facet.path]
-        else:
-            grouped = _grouped(actor_src, facet=facet, period=PUBLISHED, year=year, aggregates=one)
         keep_zero = options.pop("keep_zero", True)
         sort_by_count = options.pop("sort_by_count", False)
         indicators.append(
@@ -834,7 +881,11 @@ def compute_indicators(filters: ObservatoryFilters, *, only: str = "") -> list[I
                 dimension_description=str(description),
                 measures=(ACTOR_COUNT,),
                 raw=_raw(
-                    grouped, labelled, size=1, keep_zero=keep_zero, sort_by_count=sort_by_count
+                    actor_counts[slug],
+                    labelled,
+                    size=1,
+                    keep_zero=keep_zero,
+                    sort_by_count=sort_by_count,
                 ),
                 year=year,
                 **options,
@@ -849,7 +900,6 @@ def compute_indicators(filters: ObservatoryFilters, *, only: str = "") -> list[I
     actor_indicator(
         "acteurs-college",
         _("Acteurs par collège"),
-        ACTOR_FACETS["college"],
         _labels("college"),
         _("Collège"),
         _("collège du réseau"),
@@ -857,7 +907,6 @@ def compute_indicators(filters: ObservatoryFilters, *, only: str = "") -> list[I
     actor_indicator(
         "acteurs-type",
         _("Acteurs par type de structure"),
-        Facet("structure_type__slug"),
         structure_types,
         _("Type de structure"),
         _("type de structure"),
@@ -866,7 +915,6 @@ def compute_indicators(filters: ObservatoryFilters, *, only: str = "") -> list[I
     actor_indicator(
         "acteurs-departement",
         _("Acteurs par département du siège"),
-        ACTOR_FACETS["departement"],
         _labels("departement"),
         _("Département"),
         _("département du siège (HR : hors région)"),
@@ -874,7 +922,6 @@ def compute_indicators(filters: ObservatoryFilters, *, only: str = "") -> list[I
     actor_indicator(
         "acteurs-adhesion",
         _("Acteurs adhérents et référencés"),
-        Facet("membership"),
         _choice_labels(ActorPage.Membership.choices),
         _("Lien avec le réseau"),
         _("adhérent du réseau ou référencé"),
@@ -882,7 +929,6 @@ def compute_indicators(filters: ObservatoryFilters, *, only: str = "") -> list[I
     actor_indicator(
         "acteurs-odd",
         _("Acteurs par objectif de développement durable"),
-        ACTOR_FACETS["odd"],
         _labels("odd"),
         _("ODD"),
         _("objectif de développement durable (un acteur peut en avoir plusieurs)"),
@@ -890,7 +936,6 @@ def compute_indicators(filters: ObservatoryFilters, *, only: str = "") -> list[I
     actor_indicator(
         "acteurs-thematique",
         _("Acteurs par thématique"),
-        ACTOR_FACETS["theme"],
         _labels("theme"),
         _("Thématique"),
         _("thématique (un acteur peut en avoir plusieurs)"),
@@ -899,7 +944,6 @@ def compute_indicators(filters: ObservatoryFilters, *, only: str = "") -> list[I
     actor_indicator(
         "acteurs-pays",
         _("Acteurs par pays d'intervention"),
-        ACTOR_FACETS["pays"],
         [],
         _("Pays"),
         _("pays d'intervention, code ISO 3166-1 alpha-2"),
@@ -910,7 +954,6 @@ def compute_indicators(filters: ObservatoryFilters, *, only: str = "") -> list[I
     actor_indicator(
         "acteurs-region-monde",
         _("Acteurs par région du monde"),
-        ACTOR_FACETS["region"],
         _labels("region"),
         _("Région du monde"),
         _("région du monde de leurs pays d'intervention"),
@@ -920,16 +963,10 @@ def compute_indicators(filters: ObservatoryFilters, *, only: str = "") -> list[I
         if item.slug == "acteurs-pays":
             _label_countries(item)
 
-    def project_indicator(slug, title, facet, labelled, dimension, description, **options):
+    def project_indicator(slug, title, labelled, dimension, description, **options):
         if not wanted(slug):
             return
-        grouped = _grouped(
-            project_src,
-            facet=facet,
-            period=PUBLISHED,
-            year=year,
-            aggregates=one,
-        )
+        grouped = project_counts[slug]
         keep_zero = options.pop("keep_zero", True)
         sort_by_count = options.pop("sort_by_count", False)
         indicators.append(
@@ -951,7 +988,6 @@ def compute_indicators(filters: ObservatoryFilters, *, only: str = "") -> list[I
     project_indicator(
         "projets-etat",
         _("Projets par état"),
-        Facet("status"),
         _choice_labels(ProjectPage.Status.choices),
         _("État"),
         _("état du projet"),
@@ -959,7 +995,6 @@ def compute_indicators(filters: ObservatoryFilters, *, only: str = "") -> list[I
     project_indicator(
         "projets-pays",
         _("Projets par pays d'intervention"),
-        PROJECT_FACETS["pays"],
         [],
         _("Pays"),
         _("pays d'intervention, code ISO 3166-1 alpha-2"),
@@ -973,22 +1008,23 @@ def compute_indicators(filters: ObservatoryFilters, *, only: str = "") -> list[I
     project_indicator(
         "projets-odd",
         _("Projets par objectif de développement durable"),
-        PROJECT_FACETS["odd"],
         _labels("odd"),
         _("ODD"),
         _("objectif de développement durable (un projet peut en avoir plusieurs)"),
     )
 
-    # Events and trainings: by kind in the year, and by year.
-    event_aggregates = _event_aggregates()
+    # Events and trainings: by kind in the year, and by year, from one summary by year and kind.
+    if wanted("evenements-type") or wanted("evenements-annee"):
+        summary = _event_summary(event_src, year=year)
     if wanted("evenements-type"):
-        grouped = _grouped(
-            event_src,
-            facet=Facet("kind"),
-            period=EVENT_START,
-            year=year,
-            aggregates=event_aggregates,
-        )
+        kinds = {kind for _annee, kind in summary}
+        grouped = {
+            kind: (
+                _event_measures([summary.get((year, kind))]),
+                _event_measures([summary.get((year - 1, kind))]),
+            )
+            for kind in kinds
+        }
         indicators.append(
             _build(
                 slug="evenements-type",
@@ -1004,23 +1040,32 @@ def compute_indicators(filters: ObservatoryFilters, *, only: str = "") -> list[I
             )
         )
     if wanted("evenements-annee"):
+        years = sorted({annee for annee, _kind in summary})
+        raw = [
+            RawRow(
+                str(annee),
+                str(annee),
+                _event_measures([value for (y, _k), value in summary.items() if y == annee]),
+                [],
+            )
+            for annee in years
+        ]
         indicators.append(
-            _series(
-                event_src.rows.exclude(start_at__isnull=True).annotate(
-                    annee=ExtractYear("start_at", tzinfo=PARIS)
-                ),
+            _build(
                 slug="evenements-annee",
                 section=str(EVENTS),
                 title=str(_("Événements et formations par année")),
+                dimension=str(_("Année")),
+                dimension_description=str(_("année")),
                 measures=EVENT_MEASURES,
-                aggregates=event_aggregates,
+                raw=_satisfaction_rounding(raw),
                 year=year,
-                rounding=_satisfaction_rounding,
+                compare=False,
+                chart="line",
             )
         )
 
     # Accompaniments: aggregates only, small counts hidden.
-    accompaniment_aggregates = _accompaniment_aggregates()
     if wanted("accompagnements-annee"):
         indicators.append(
             _series(
@@ -1029,21 +1074,25 @@ def compute_indicators(filters: ObservatoryFilters, *, only: str = "") -> list[I
                 section=str(ACCOMPANIMENTS),
                 title=str(_("Accompagnements par année")),
                 measures=ACCOMPANIMENT_MEASURES,
-                aggregates=accompaniment_aggregates,
+                aggregates=[Count("pk"), Count(_structure_key(), distinct=True)],
                 year=year,
             )
         )
 
-    def accompaniment_indicator(slug, title, facet, labelled, dimension, description, **options):
+    accompaniment_counts = _grouped_facets(
+        accompaniment_src,
+        facets={
+            slug: facet for slug, facet in ACCOMPANIMENT_INDICATOR_FACETS.items() if wanted(slug)
+        },
+        period=ACCOMPANIMENT_DATE,
+        year=year,
+        structures=_structure_key(),
+    )
+
+    def accompaniment_indicator(slug, title, labelled, dimension, description, **options):
         if not wanted(slug):
             return
-        grouped = _grouped(
-            accompaniment_src,
-            facet=facet,
-            period=ACCOMPANIMENT_DATE,
-            year=year,
-            aggregates=accompaniment_aggregates,
-        )
+        grouped = accompaniment_counts[slug]
         sort_by_count = options.pop("sort_by_count", False)
         indicators.append(
             _build(
@@ -1069,7 +1118,6 @@ def compute_indicators(filters: ObservatoryFilters, *, only: str = "") -> list[I
     accompaniment_indicator(
         "accompagnements-departement",
         _("Accompagnements par département"),
-        ACCOMPANIMENT_FACETS["departement"],
         _labels("departement"),
         _("Département"),
         _("département de la structure accompagnée (HR : hors région)"),
@@ -1080,7 +1128,6 @@ def compute_indicators(filters: ObservatoryFilters, *, only: str = "") -> list[I
     accompaniment_indicator(
         "accompagnements-thematique",
         _("Accompagnements par thématique"),
-        ACCOMPANIMENT_FACETS["theme"],
         _labels("theme"),
         _("Thématique"),
         _("thématique (un accompagnement peut en avoir plusieurs)"),
@@ -1090,7 +1137,6 @@ def compute_indicators(filters: ObservatoryFilters, *, only: str = "") -> list[I
     accompaniment_indicator(
         "accompagnements-odd",
         _("Accompagnements par objectif de développement durable"),
-        ACCOMPANIMENT_FACETS["odd"],
         _labels("odd"),
         _("ODD"),
         _("objectif de développement durable (un accompagnement peut en avoir plusieurs)"),
@@ -1106,14 +1152,11 @@ def _series(
     section: str,
     title: str,
     measures: tuple[Measure, ...],
-    aggregates: list[AggregateFactory],
+    aggregates: list[Any],
     year: int,
-    rounding: Callable[[list[RawRow]], list[RawRow]] | None = None,
 ) -> Indicator:
     """An indicator by year, up to the chosen one (one grouped query)."""
-    annotations = {
-        f"m{index}": factory(Q(), "", "pk", False) for index, factory in enumerate(aggregates)
-    }
+    annotations = {f"m{index}": aggregate for index, aggregate in enumerate(aggregates)}
     rows = (
         queryset.filter(annee__lte=year)
         .order_by()
@@ -1131,8 +1174,6 @@ def _series(
         for row in rows
         if row["annee"] is not None
     ]
-    if rounding:
-        raw = rounding(raw)
     return _build(
         slug=slug,
         section=section,
@@ -1253,4 +1294,13 @@ def years_covered(indicator_list: list[Indicator], year: int) -> list[int]:
 
 
 def display(value: Published, unit: str = "") -> str:
+    return _display(value, unit)
+
+
+def display_difference(value: Published, unit: str = "") -> str:
+    """A difference with its sign ("+3", "−2"), "—" where there is none."""
+    if isinstance(value, int | float) and value > 0:
+        return "+" + _display(value, unit)
+    if isinstance(value, int | float) and value < 0:
+        return "−" + _display(-value, unit)
     return _display(value, unit)

@@ -1,5 +1,6 @@
 """How the observatory's published values read: thin spaces between thousands, "%" for
-rates, a sign on differences, "—" where there is no figure."""
+rates, "—" where there is no figure (the tables' cells, differences included, are written by
+`Indicator.display_rows`)."""
 
 from __future__ import annotations
 
@@ -12,13 +13,4 @@ register = template.Library()
 
 @register.filter
 def figure(value: Published, unit: str = "") -> str:
-    return display(value, unit)
-
-
-@register.filter
-def difference(value: Published, unit: str = "") -> str:
-    if isinstance(value, int | float) and value > 0:
-        return "+" + display(value, unit)
-    if isinstance(value, int | float) and value < 0:
-        return "−" + display(-value, unit)
     return display(value, unit)
