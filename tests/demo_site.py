@@ -59,6 +59,19 @@ def _load() -> str:
     return out.getvalue()
 
 
+def _render_sections() -> None:
+    """Serve the home page and each section once, inside the demo's transaction: the image
+    renditions their banners and cards use (AVIF and WebP, a few seconds to encode) are then
+    part of the demo every test reads, not made again by each test and rolled back."""
+    from django.test import Client
+    from wagtail.models import Site
+
+    client = Client()
+    home = Site.objects.get(is_default_site=True).root_page
+    for page in [home, *home.get_children().live()]:
+        client.get(page.url)
+
+
 class DemoDatabase:
     """At most one demo open at a time, in a transaction of the test database."""
 
@@ -80,6 +93,7 @@ class DemoDatabase:
                 sent_before = len(getattr(mail, "outbox", []))
                 demo.output = _load()
                 demo.outbox = list(getattr(mail, "outbox", [])[sent_before:])
+                _render_sections()
             except BaseException:
                 transaction.set_rollback(True)
                 atomic.__exit__(None, None, None)
