@@ -4,7 +4,7 @@ import pytest
 from django.core.cache import cache
 from django.utils.module_loading import autodiscover_modules
 
-# The `demo_site` and `home_demo` fixtures: the demo content built once per session.
+# The `demo_site` fixture: the demo content built once per session.
 pytest_plugins = ["tests.demo_site"]
 
 

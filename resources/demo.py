@@ -28,9 +28,10 @@ from home.demo_content import (
     DemoRun,
     Kind,
     PageSpec,
+    ensure_pages,
     illustration_for,
+    publish_pages,
     register_step,
-    sync_pages,
 )
 from home.demo_data import Where, check_name, read_records
 from working_groups.models import GroupPage
@@ -123,8 +124,7 @@ def _ids(queryset) -> set[int]:
     return set(queryset.values_list("pk", flat=True))
 
 
-def apply_relations(run: DemoRun, page: Page, relations: Relations) -> None:
-    """Set the page's taxonomies, publishing a new revision only when they differ."""
+def _wanted_relations(page: Page, relations: Relations) -> dict[str, set[int]]:
     wanted = {
         "themes": _ids(Theme.objects.filter(slug__in=relations.themes)),
         "sdgs": _ids(SustainableDevelopmentGoal.objects.filter(number__in=relations.sdgs)),
@@ -132,8 +132,20 @@ def apply_relations(run: DemoRun, page: Page, relations: Relations) -> None:
     }
     if isinstance(page, CallForProjectsPage):
         wanted["eligible_colleges"] = _ids(College.objects.filter(slug__in=relations.colleges))
+    return wanted
+
+
+def give_relations(page: Page, relations: Relations) -> None:
+    """Give a page created by this run its taxonomies before its first publication, which
+    stores them (parental many-to-many fields are saved with the page and its revision)."""
+    for name, ids in _wanted_relations(page, relations).items():
+        getattr(page, name).set(sorted(ids))
+
+
+def apply_relations(run: DemoRun, page: Page, relations: Relations) -> None:
+    """Set the page's taxonomies, publishing a new revision only when they differ."""
     changed = False
-    for name, ids in wanted.items():
+    for name, ids in _wanted_relations(page, relations).items():
         if _ids(getattr(page, name).all()) != ids:
             getattr(page, name).set(sorted(ids))
             changed = True
@@ -442,10 +454,16 @@ def editorial_step(run: DemoRun) -> str:
             static={"show_in_menus": True, "introduction": index.introduction},
             children=[spec for spec, _relations in children],
         )
-        sync_pages(run, parent=home, specs=[index_spec])
+        found = ensure_pages(run, home, [index_spec])
+        created = {page.pk for _spec, page, new in found if new}
+        for spec, relations in children:
+            if run.pages[spec.slug].pk in created:
+                give_relations(run.pages[spec.slug], relations)
+        publish_pages(run, found)
         for spec, relations in children:
             page = run.pages[spec.slug]
-            apply_relations(run, page, relations)
+            if page.pk not in created:
+                apply_relations(run, page, relations)
             if isinstance(page, ResourcePage):
                 _sync_documents(run, page)
         counts[model] = len(children)

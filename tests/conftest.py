@@ -6,7 +6,9 @@ CI installs chromium before running them, so a missing browser is a failure, not
 
 from __future__ import annotations
 
+import io
 import shutil
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -96,6 +98,52 @@ def browser_page(browser) -> Iterator[BrowserPage]:
         yield recorded
     finally:
         context.close()
+
+
+# The demo as the first `browser_demo` test built it (SQLite only): an in-memory copy.
+_DEMO_COPY: dict[str, sqlite3.Connection] = {}
+
+
+def _demo_files_present() -> bool:
+    """The demo's images and documents live in the test storage (in memory), which a test
+    that changes the storage settings replaces: a copy of the database needs them there."""
+    from django.core.files.storage import default_storage
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+
+    names = [
+        *get_image_model().objects.values_list("file", flat=True),
+        *get_document_model().objects.values_list("file", flat=True),
+    ]
+    return bool(names) and all(default_storage.exists(name) for name in names)
+
+
+@pytest.fixture
+def browser_demo(live_server, django_db_serialized_rollback) -> None:
+    """The demo content (`manage.py load_demo_content`) committed in the test database, for
+    browser tests that read it: the live server serves it and the test's flush removes it.
+    The first such test builds it; on SQLite the next ones get a copy of that database taken
+    right after the build (sqlite3's backup API: every table, the search index's included)
+    instead of building it again."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from .demo_site import DEMO_PASSWORD
+
+    copy = _DEMO_COPY.get("demo") if connection.vendor == "sqlite" else None
+    if copy is not None:
+        connection.ensure_connection()
+        copy.backup(connection.connection)
+        if _demo_files_present():
+            return
+        # The storage was replaced since the build: build the demo again.
+        call_command("flush", interactive=False, verbosity=0)
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setenv("DEMO_PASSWORD", DEMO_PASSWORD)
+        call_command("load_demo_content", stdout=io.StringIO())
+    if connection.vendor == "sqlite":
+        _DEMO_COPY["demo"] = copy = sqlite3.connect(":memory:")
+        connection.connection.backup(copy)
 
 
 @pytest.fixture(scope="session")

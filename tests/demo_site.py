@@ -1,20 +1,20 @@
 """The demo content, built once per test session and read by the tests that ask for it.
 
-`manage.py load_demo_content` takes from half a minute to a minute. Two fixtures share it:
+`manage.py load_demo_content` takes from a quarter to half a minute. The `demo_site` fixture
+gives every app's steps, as `make demo` builds it; the tests of the loader and of each app's
+content read it.
 
-- `demo_site`: every app's steps, as `make demo` builds it;
-- `home_demo`: home's steps only, for the tests of the loader and of home's content.
-
-The first test that asks for one builds it in the test database inside a transaction that
+The first test that asks for it builds it in the test database inside a transaction that
 stays open; each test then runs in a savepoint of it (pytest-django's `db`), so whatever a
 test changes is rolled back and the next one reads the demo as built. Before the first test
 that does not ask for that demo, the transaction is rolled back: the rest of the suite finds
 the empty database it expects, and the on-commit callbacks of the build never run, as when a
 test loaded the demo inside its own transaction.
 
-The tests of each demo are moved next to each other, first in the run, and grouped for
-pytest-xdist (`--dist loadgroup` sends a group to one worker), so each demo is built once per
-session, or once per worker that runs its group.
+The tests of the demo are moved next to each other, first in the run, and grouped for
+pytest-xdist (`--dist loadgroup` sends a group to one worker), so the demo is built once per
+session, on the worker that runs its group. The registry below allows further demos (each
+built once, at most one open at a time); there is one today.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from django.utils.module_loading import autodiscover_modules
 DEMO_PASSWORD = "un-mot-de-passe-de-demo-2020"
 
 # Fixture that builds each demo -> the demo's name (also its xdist group).
-BUILDERS = {"_demo_site_built": "demo_site", "_home_demo_built": "home_demo"}
+BUILDERS = {"_demo_site_built": "demo_site"}
 
 
 @dataclass
@@ -46,26 +46,30 @@ class Demo:
 
     def load_again(self) -> str:
         """Run the command once more, inside the calling test's transaction."""
-        return _load(self.name)
+        return _load()
 
 
-def _home_steps_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    from home import demo_content
-
-    steps = [s for s in demo_content.STEPS if s.run.__module__ == "home.demo_content"]
-    monkeypatch.setattr(demo_content, "STEPS", steps)
-
-
-def _load(name: str) -> str:
+def _load() -> str:
     # Every app's `demo_content` module registers its steps on first import.
     autodiscover_modules("demo_content")
     with pytest.MonkeyPatch.context() as monkeypatch:
         monkeypatch.setenv("DEMO_PASSWORD", DEMO_PASSWORD)
-        if name == "home_demo":
-            _home_steps_only(monkeypatch)
         out = io.StringIO()
         call_command("load_demo_content", stdout=out)
     return out.getvalue()
+
+
+def _render_sections() -> None:
+    """Serve the home page and each section once, inside the demo's transaction: the image
+    renditions their banners and cards use (AVIF and WebP, a few seconds to encode) are then
+    part of the demo every test reads, not made again by each test and rolled back."""
+    from django.test import Client
+    from wagtail.models import Site
+
+    client = Client()
+    home = Site.objects.get(is_default_site=True).root_page
+    for page in [home, *home.get_children().live()]:
+        client.get(page.url)
 
 
 class DemoDatabase:
@@ -87,8 +91,9 @@ class DemoDatabase:
             atomic.__enter__()
             try:
                 sent_before = len(getattr(mail, "outbox", []))
-                demo.output = _load(name)
+                demo.output = _load()
                 demo.outbox = list(getattr(mail, "outbox", [])[sent_before:])
+                _render_sections()
             except BaseException:
                 transaction.set_rollback(True)
                 atomic.__exit__(None, None, None)
@@ -125,11 +130,6 @@ def _demo_site_built(django_db_setup, django_db_blocker) -> Iterator[Demo]:
     yield from _build("demo_site", django_db_blocker)
 
 
-@pytest.fixture(scope="session")
-def _home_demo_built(django_db_setup, django_db_blocker) -> Iterator[Demo]:
-    yield from _build("home_demo", django_db_blocker)
-
-
 def _in_a_savepoint(request: pytest.FixtureRequest) -> None:
     # A transactional test commits and flushes: it cannot run inside the demo's transaction.
     for name in ("transactional_db", "live_server", "django_db_serialized_rollback"):
@@ -142,13 +142,6 @@ def demo_site(request: pytest.FixtureRequest, _demo_site_built: Demo, db) -> Dem
     """The demo of every app; what the test changes is rolled back after it."""
     _in_a_savepoint(request)
     return _demo_site_built
-
-
-@pytest.fixture
-def home_demo(request: pytest.FixtureRequest, _home_demo_built: Demo, db) -> Demo:
-    """The demo of home's steps only; what the test changes is rolled back after it."""
-    _in_a_savepoint(request)
-    return _home_demo_built
 
 
 def pytest_itemcollected(item: pytest.Item) -> None:

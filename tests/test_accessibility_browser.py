@@ -3,10 +3,7 @@ the real header, footer (newsletter button, partners) and content of every app."
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from django.core.management import call_command
 from wagtail.models import Page
 
 from .conftest import BrowserPage, axe_violations
@@ -41,11 +38,7 @@ PAGE_TYPES = [
 ]
 
 
-def test_demo_pages_have_no_axe_violation(
-    live_server, django_db_serialized_rollback, browser_page: BrowserPage, monkeypatch
-):
-    monkeypatch.setenv("DEMO_PASSWORD", "un-mot-de-passe-de-demo-2020")
-    call_command("load_demo_content", stdout=io.StringIO())
+def test_demo_pages_have_no_axe_violation(live_server, browser_demo, browser_page: BrowserPage):
     paths = list(LISTINGS)
     for model in PAGE_TYPES:
         page = Page.objects.live().public().filter(content_type__model=model).first()

@@ -4,10 +4,7 @@ before its filters on a phone, and every image declares its size and its text al
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from django.core.management import call_command
 from wagtail.models import Page
 
 from .conftest import BrowserPage
@@ -27,9 +24,7 @@ IMAGES_WITHOUT_SIZE_OR_ALT = """() => [...document.querySelectorAll("img")]
 
 
 @pytest.fixture
-def demo_paths(live_server, django_db_serialized_rollback, monkeypatch) -> list[str]:
-    monkeypatch.setenv("DEMO_PASSWORD", "un-mot-de-passe-de-demo-2026")
-    call_command("load_demo_content", stdout=io.StringIO())
+def demo_paths(browser_demo) -> list[str]:
     paths = list(PATHS)
     for model in PAGE_TYPES:
         page = Page.objects.live().public().filter(content_type__model=model).first()

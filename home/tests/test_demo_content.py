@@ -1,4 +1,7 @@
-"""`manage.py load_demo_content`: the tree, the pages served, the accounts, a second run."""
+"""`manage.py load_demo_content`: the tree, the pages served, the accounts, a second run.
+
+Most tests read the full demo built once per session (`demo_site`, tests/demo_site.py) and
+check what home's steps put in it; the runs they make themselves run home's steps only."""
 
 from __future__ import annotations
 
@@ -54,9 +57,9 @@ def load_demo() -> str:
 
 @pytest.fixture(autouse=True)
 def home_steps_only(monkeypatch) -> None:
-    """These tests check home's own steps; every app tests its steps, and
+    """The runs these tests make are of home's own steps; every app tests its steps, and
     tests/test_demo_content_all.py runs them all together. The installed apps' steps are
-    imported first, then left out."""
+    imported first, then left out. The session's demo was built before, with every step."""
     autodiscover_modules("demo_content")
     home_steps = [s for s in demo_content.STEPS if s.run.__module__ == "home.demo_content"]
     monkeypatch.setattr(demo_content, "STEPS", home_steps)
@@ -75,14 +78,31 @@ def no_demo_password(monkeypatch) -> None:
 
 
 @pytest.fixture
-def demo(home_demo, demo_password) -> str:
-    """The first run's output. Home's demo is built once per session (tests/demo_site.py);
+def demo(demo_site, demo_password) -> str:
+    """The first run's output. The demo is built once per session (tests/demo_site.py);
     what a test changes is rolled back after it."""
-    return home_demo.output
+    return demo_site.output
 
 
 def home_page() -> HomePage:
     return HomePage.objects.get()
+
+
+def home_tree_pages() -> list[Page]:
+    """The pages of home's steps (home/demo/pages.yaml), found by their place in the tree:
+    the demo's other pages are each app's own and tested by it."""
+    paths = []
+
+    def walk(spec, parent_path: str) -> None:
+        path = f"{parent_path}{spec.slug}/"
+        paths.append(path)
+        for child in spec.children:
+            walk(child, path)
+
+    walk(demo_content.page_tree(), "/")
+    pages = list(Page.objects.filter(url_path__in=paths).specific().order_by("path"))
+    assert len(pages) == len(paths) >= 11
+    return pages
 
 
 def footer_links(html: str) -> dict[str, str]:
@@ -106,7 +126,7 @@ def test_builds_the_page_tree(demo):
     children = [page.slug for page in network.get_children().specific().order_by("path")]
     assert children[: len(NETWORK_CHILDREN)] == NETWORK_CHILDREN
     assert all(isinstance(page, StandardPage) for page in network.get_children().specific())
-    assert not home.get_descendants().not_live().exists()
+    assert all(page.live and not page.has_unpublished_changes for page in home_tree_pages())
     # Wagtail's "Welcome" page is gone, so the tree has a single page at depth 2.
     assert Page.objects.filter(depth=2).count() == 1
 
@@ -125,7 +145,7 @@ def test_every_page_answers(demo, client):
     html = response.content.decode()
     assert "<h1>Agir ensemble" in html
     assert "176" in html and "5 700" in html
-    for page in home_page().get_descendants().specific():
+    for page in home_tree_pages()[1:]:  # the home page's own answer is read above
         response = client.get(page.url)
         assert response.status_code == HTTPStatus.OK, page.url
         assert f"<h1>{page.title}</h1>".replace("'", "&#x27;") in response.content.decode()
@@ -171,7 +191,7 @@ def test_accessibility_statement_has_the_rgaa_sections(demo, client):
 def test_streams_are_valid_for_editors(demo):
     """Every stream passes the blocks' own validation, so an editor can save the page as is."""
     streams = 0
-    for page in home_page().get_descendants(inclusive=True).specific():
+    for page in home_tree_pages():
         page.full_clean()
         for model_field in page._meta.get_fields():
             if isinstance(model_field, StreamField):
@@ -318,7 +338,7 @@ def test_demo_password_replaces_an_existing_password(no_demo_password, monkeypat
 
 @pytest.mark.django_db
 def test_a_later_app_adds_its_own_step(demo_password, monkeypatch, client):
-    # Home's steps only (the `home_steps_only` fixture), plus this one.
+    # Home's steps only (the `home_steps_only` fixture), plus this one, in an empty database.
     @register_step(order=50, label="Agenda d'essai")
     def agenda_step(run: DemoRun) -> str:
         agenda = PageSpec(StandardPage, "agenda", "Agenda", static={"show_in_menus": True})
@@ -371,7 +391,7 @@ def test_home_promotes_the_directory_and_its_form_not_last_years_highlights(demo
 def test_faq_sentence_naming_the_form_links_to_it(demo, client):
     faq_pages = [
         page
-        for page in home_page().get_descendants(inclusive=True).live().specific()
+        for page in home_tree_pages()
         if "Comment faire connaître ma structure" in client.get(page.url).content.decode()
     ]
     assert faq_pages
