@@ -8,6 +8,6 @@ class ObservatoryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import caches
+        from . import caches, views  # noqa: F401 - views registers the page's routes
 
         caches.connect()

@@ -22,6 +22,7 @@ from directory.selectors import (
     country_name,
     taxonomy_choices,
 )
+from home import routing
 from home.exports import CSV_CONTENT_TYPE, csv_dialect, csv_text
 from home.facets import ActiveFilter, FacetGroup, labelled_by_label, options
 from home.licences import open_data_licence
@@ -108,14 +109,17 @@ def _sections(indicator_list: list[Indicator]) -> list[dict[str, Any]]:
 
 
 def _directory_map(filters: ObservatoryFilters) -> dict[str, Any] | None:
-    """The directory's map of the actors' seats, with the same filters (its GeoJSON)."""
+    """The directory's map of the actors' seats, with the same filters: drawn from the
+    directory's light map feed, each popup fetched when opened, as on the directory."""
     directory = DirectoryPage.objects.live().only("url_path", "path", "depth").first()
     if directory is None or not directory.url:
         return None
     querystring = filters.directory.querystring()
+    suffix = f"?{querystring}" if querystring else ""
     return {
-        "map_data_url": directory.export_url("actors.geojson")
-        + (f"?{querystring}" if querystring else ""),
+        "map_data_url": directory.export_url("actors.geojson") + suffix,
+        "map_feed_url": directory.export_url("actors.map.json") + suffix,
+        "map_popup_url": f"{directory.url}acteur/{{id}}/popup.html",
         "map_tile_url": settings.MAP_TILE_URL,
         "map_tile_attribution": settings.MAP_TILE_ATTRIBUTION,
         "map_legend": {
@@ -164,6 +168,7 @@ def _render_body(page: ObservatoryPage, filters: ObservatoryFilters) -> str:
     return render_to_string("observatory/includes/page_body.html", context, request=None)
 
 
+@routing.page_view("observatory.observatory")
 @require_safe
 def observatory(request: HttpRequest, *, page: ObservatoryPage) -> HttpResponse:
     filters = ObservatoryFilters.from_query(request.GET)
@@ -211,6 +216,7 @@ def _json_document(item: Indicator, filters: ObservatoryFilters, page_url: str) 
     }
 
 
+@routing.page_view("observatory.indicator_download")
 @require_safe
 def indicator_download(
     request: HttpRequest, *, page: ObservatoryPage, slug: str, fmt: str
@@ -240,6 +246,7 @@ def indicator_download(
     return response
 
 
+@routing.page_view("observatory.barometer")
 @require_safe
 def barometer(request: HttpRequest, *, page: ObservatoryPage, year: int) -> HttpResponse:
     if not FIRST_YEAR <= year <= current_year():

@@ -11,6 +11,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.search import index
 
+from home import routing
 from home.blocks import RICH_TEXT_FEATURES
 from home.models import BasePage
 from home.page_cache import public_page_cache
@@ -54,27 +55,23 @@ class ObservatoryPage(RoutablePageMixin, BasePage):
 
     @path("")
     def indicators(self, request):
-        from ..views import observatory
-
-        return observatory(request, page=self)
+        return routing.serve("observatory.observatory", request, page=self)
 
     @path("donnees/<slug:slug>/csv/", name="indicator_csv")
     def indicator_csv(self, request, slug: str):
-        from ..views import indicator_download
-
-        return indicator_download(request, page=self, slug=slug, fmt="csv")
+        return routing.serve(
+            "observatory.indicator_download", request, page=self, slug=slug, fmt="csv"
+        )
 
     @path("donnees/<slug:slug>/json/", name="indicator_json")
     def indicator_json(self, request, slug: str):
-        from ..views import indicator_download
-
-        return indicator_download(request, page=self, slug=slug, fmt="json")
+        return routing.serve(
+            "observatory.indicator_download", request, page=self, slug=slug, fmt="json"
+        )
 
     @path("barometre/<int:year>/", name="barometer")
     def barometer(self, request, year: int):
-        from ..views import barometer
-
-        return barometer(request, page=self, year=year)
+        return routing.serve("observatory.barometer", request, page=self, year=year)
 
     def route_url(self, name: str, **kwargs) -> str:
         return self.url + self.reverse_subpage(name, kwargs=kwargs)

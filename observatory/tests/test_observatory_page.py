@@ -204,3 +204,13 @@ def test_query_counts_do_not_grow_with_rows(client, world):
 def test_page_is_in_the_menu_tree_under_home(world):
     page = Page.objects.get(url_path="/accueil/observatoire/").specific
     assert page.get_parent().specific_class.__name__ == "HomePage"
+
+
+def test_the_seats_map_reads_the_directory_light_feed_with_the_page_filters(client, world):
+    """The regional map draws from the directory's light feed (not the full GeoJSON), filtered
+    as the page is, and fetches an actor's popup when it opens."""
+    soup = BeautifulSoup(client.get(URL + "?odd=6").content, "html.parser")
+    seats = soup.find(attrs={"data-geojson-url": True})
+    assert seats is not None, "no map of the actors' seats"
+    assert seats["data-geojson-url"].endswith("/actors.map.json?odd=6")
+    assert seats["data-popup-url"].endswith("/acteur/{id}/popup.html")
