@@ -1,28 +1,25 @@
 """Demo content of the accompaniments (a step of `manage.py load_demo_content`, after the
-directory's actors and the editors' group).
+directory's actors and the editors' group), from `observatory/demo/accompaniments.yaml`.
 
-The 2020 activity report's figures, exactly: 27 structures of Nouvelle-Aquitaine accompanied
-and 47 accompaniments in 2020 (about two a structure); Gironde the most represented
-département, Deux-Sèvres and Pyrénées-Atlantiques well represented; agriculture and food
-sovereignty, water and sanitation, education and training the leading themes; face to face
-or by phone in January and February, by videoconference only from March. Most structures
-are demo actor pages, a few are named only (not referenced yet). Then a few accompaniments
-and three requests (one still new) in the current year.
-
-Every structure named here is invented, every person fictitious. Each accompaniment is
-looked up by its structure and date before it is created, each request by its e-mail
-address: a second run changes nothing."""
+The 2020 activity report's figures: 47 accompaniments of 27 structures, each structure's first
+accompaniment then the second ones, a week apart; most structures are demo actor pages of
+their département, a few are named only. Then the current year's requests and
+accompaniments. Each accompaniment is looked up by its structure and date before it is
+created, each request by its e-mail address: a second run changes nothing."""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 from directory.models import ActorPage, Country, Departement, SustainableDevelopmentGoal, Theme
 from home.demo_content import EDITORS_GROUP, DemoRun, Kind, register_step
+from home.demo_data import Where, check_name, read_records
 
 from .forms import CONSENT_VERSION
 from .models import (
@@ -37,115 +34,181 @@ from .models import (
 ACCOMPANIMENTS = Kind("accompagnement", "accompagnements")
 REQUESTS = Kind("demande d'accompagnement", "demandes d'accompagnement", feminine=True)
 
-AGRICULTURE = "agriculture-souverainete-alimentaire"
-WATER = "eau-assainissement-hygiene"
-EDUCATION = "education-formation"
-HEALTH = "sante"
-EQUALITY = "egalite-femmes-hommes"
-SOCIAL_ECONOMY = "economie-sociale-solidaire"
-ENVIRONMENT = "environnement-climat"
-# The SDG that goes with each theme.
-GOAL_OF_THEME = {
-    AGRICULTURE: 2,
-    WATER: 6,
-    EDUCATION: 4,
-    HEALTH: 3,
-    EQUALITY: 5,
-    SOCIAL_ECONOMY: 8,
-    ENVIRONMENT: 13,
-}
+# --- Content: observatory/demo/accompaniments.yaml ------------------------------------------
+
+DATA = Path(__file__).resolve().parent / "demo" / "accompaniments.yaml"
 
 
 @dataclass(frozen=True)
 class Structure:
     departement: str
     theme: str
-    accompaniments: int  # in 2020
+    accompaniments: int  # in 2020: 1 or 2
     name: str = ""  # a structure not referenced yet; empty: a demo actor page
 
 
-# 27 structures, 47 accompaniments (20 structures seen twice, 7 once).
-STRUCTURES_2020 = [
-    Structure("33", AGRICULTURE, 2),
-    Structure("33", WATER, 2),
-    Structure("33", EDUCATION, 2),
-    Structure("33", AGRICULTURE, 2),
-    Structure("33", WATER, 2),
-    Structure("33", HEALTH, 1),
-    Structure("33", EDUCATION, 2, name="Collectif Jardins du Monde de Bègles"),
-    Structure("33", AGRICULTURE, 2),
-    Structure("33", EQUALITY, 1, name="Association Femmes d'Ici et d'Ailleurs Médoc"),
-    Structure("79", AGRICULTURE, 2),
-    Structure("79", WATER, 2),
-    Structure("79", EDUCATION, 1),
-    Structure("79", AGRICULTURE, 2, name="Terres Partagées Gâtine"),
-    Structure("64", WATER, 2),
-    Structure("64", AGRICULTURE, 2),
-    Structure("64", EDUCATION, 2),
-    Structure("64", SOCIAL_ECONOMY, 1, name="Atelier Solidaire Adour–Andes"),
-    Structure("86", AGRICULTURE, 2),
-    Structure("86", WATER, 2),
-    Structure("86", EDUCATION, 1),
-    Structure("16", WATER, 2),
-    Structure("16", ENVIRONMENT, 1),
-    Structure("17", AGRICULTURE, 2),
-    Structure("87", EDUCATION, 2),
-    Structure("24", HEALTH, 1),
-    Structure("47", AGRICULTURE, 2),
-    Structure("19", EQUALITY, 2),
-]
-# Face to face or by phone until the end of February 2020, then by videoconference only.
-BEFORE_LOCKDOWN_FORMATS = [
-    AccompanimentFormat.IN_PERSON,
-    AccompanimentFormat.IN_PERSON,
-    AccompanimentFormat.PHONE,
-    AccompanimentFormat.IN_PERSON,
-    AccompanimentFormat.IN_PERSON,
-    AccompanimentFormat.PHONE,
-    AccompanimentFormat.IN_PERSON,
-]
-FIRST_TOPICS = [
-    [AccompanimentTopic.PROJECT_DESIGN],
-    [AccompanimentTopic.FUNDING],
-    [AccompanimentTopic.PROJECT_DESIGN, AccompanimentTopic.FUNDING],
-    [AccompanimentTopic.STRUCTURING],
-    [AccompanimentTopic.PARTNERSHIP],
-]
-SECOND_TOPICS = [
-    [AccompanimentTopic.FUNDING],
-    [AccompanimentTopic.FUNDING, AccompanimentTopic.PARTNERSHIP],
-    [AccompanimentTopic.EVALUATION],
-    [AccompanimentTopic.PROJECT_DESIGN],
-]
-OUTCOMES = [
-    "Projet clarifié : objectifs, partenaires locaux et budget prévisionnel posés.",
-    "Note d'intention relue ; dossier à déposer auprès de l'Agence des Micro-Projets.",
-    "Pistes de cofinancement identifiées (collectivités, fondations).",
-    "Le contexte sécuritaire du pays impose de revoir le calendrier du projet.",
-]
-NEXT_STEPS = [
-    "Envoyer le budget prévisionnel révisé avant le prochain rendez-vous.",
-    "Déposer le dossier à l'appel à projets régional.",
-    "Participer à la formation « Monter un projet de solidarité internationale ».",
-    "Rejoindre le groupe pays pour rencontrer d'autres porteurs de projets.",
-    "",
-]
-NOTES = [
-    "Structure très motivée ; trésorerie fragile, à suivre.",
-    "Bonne connaissance du terrain, peu d'expérience des bailleurs.",
-    "",
-]
+@dataclass(frozen=True)
+class Year2020:
+    structures: list[Structure]
+    before_lockdown_formats: list[str]
+    first_topics: list[list[str]]
+    second_topics: list[list[str]]
+    outcomes: list[str]
+    next_steps: list[str]
+    notes: list[str]
+
+
+@dataclass(frozen=True)
+class Request:
+    email: str
+    contact_name: str
+    departement: str
+    theme: str
+    country: str
+    stage: str
+    needs: str
+    preferred_format: str
+    status: str
+    month: int
+    day: int
+    structure_name: str = ""
+
+
+@dataclass(frozen=True)
+class Planned:
+    """An accompaniment of the current year: of the directory's first actor, of a request's
+    structure (by the request's e-mail) or of a structure named only."""
+
+    month: int
+    day: int
+    theme: str
+    format: str
+    topics: list[str]
+    outcome: str
+    notes: str
+    next_step: str = ""
+    first_actor: bool = False
+    request: str = ""
+    structure: str = ""
+    departement: str = ""
+
+
+@dataclass(frozen=True)
+class Unnamed:
+    structure_2020: str  # with {number} and {place}
+    partner: str
+
+
+@dataclass(frozen=True)
+class AccompanimentsData:
+    themes: dict[str, int]  # theme slug: number of its SDG
+    unnamed: Unnamed
+    year_2020: Year2020
+    requests: list[Request]
+    this_year: list[Planned]
+
+
+@functools.cache
+def accompaniments_data() -> AccompanimentsData:
+    data = read_records(DATA, AccompanimentsData)
+    top = Where.of(DATA)
+    try:
+        data.unnamed.structure_2020.format(number=1, place="")
+    except (KeyError, IndexError, ValueError) as error:
+        raise top.key("unnamed.structure_2020").error(
+            "seuls {number} et {place} peuvent y figurer"
+        ) from error
+    year = top.key("year_2020")
+    for number, structure in enumerate(data.year_2020.structures):
+        where = year.key("structures").index(number)
+        check_name(structure.theme, data.themes, where.key("theme"), what="thème")
+        if structure.accompaniments not in (1, 2):
+            raise where.key("accompaniments").error(
+                f"1 ou 2 accompagnements en 2020, pas {structure.accompaniments}"
+            )
+    for number, kind in enumerate(data.year_2020.before_lockdown_formats):
+        _choice(kind, AccompanimentFormat, year.key("before_lockdown_formats").index(number))
+    for key in ("first_topics", "second_topics"):
+        for number, topics in enumerate(getattr(data.year_2020, key)):
+            _topics(topics, year.key(key).index(number))
+    for key in ("first_topics", "second_topics", "outcomes", "next_steps", "notes"):
+        if not getattr(data.year_2020, key):
+            raise year.key(key).error("au moins un élément attendu")
+    for number, request in enumerate(data.requests):
+        where = top.key("requests").index(number)
+        check_name(request.theme, data.themes, where.key("theme"), what="thème")
+        _choice(request.stage, ProjectStage, where.key("stage"))
+        _choice(request.preferred_format, AccompanimentFormat, where.key("preferred_format"))
+        _choice(request.status, RequestStatus, where.key("status"))
+        _day(request.month, request.day, where)
+    emails = [request.email for request in data.requests]
+    for number, planned in enumerate(data.this_year):
+        where = top.key("this_year").index(number)
+        check_name(planned.theme, data.themes, where.key("theme"), what="thème")
+        _choice(planned.format, AccompanimentFormat, where.key("format"))
+        _topics(planned.topics, where.key("topics"))
+        _day(planned.month, planned.day, where)
+        if sum((planned.first_actor, bool(planned.request), bool(planned.structure))) != 1:
+            raise where.error("une structure : soit first_actor, soit request, soit structure")
+        if planned.request:
+            check_name(planned.request, emails, where.key("request"), what="demande")
+    return data
+
+
+def _choice(value: str, choices: type, where: Where) -> None:
+    check_name(value, choices.values, where, what="choix")
+
+
+def _topics(topics: list[str], where: Where) -> None:
+    for number, topic in enumerate(topics):
+        _choice(topic, AccompanimentTopic, where.index(number))
+
+
+def _day(month: int, day: int, where: Where) -> None:
+    """A day of every year (not 29 February)."""
+    try:
+        dt.date(2023, month, day)
+    except ValueError as error:
+        raise where.key("day").error(f"pas de jour {day} au mois {month}") from error
+
+
+def _check_names(
+    data: AccompanimentsData, themes: dict, departements: dict, countries: set[str]
+) -> None:
+    """The themes, départements and countries the file names exist in the database (the
+    directory's migrations create them)."""
+    top = Where.of(DATA)
+    for slug in data.themes:
+        check_name(slug, themes, top.key("themes").key(slug), what="thème")
+    places = [
+        *(
+            ("year_2020.structures", n, s.departement)
+            for n, s in enumerate(data.year_2020.structures)
+        ),
+        *(("requests", n, r.departement) for n, r in enumerate(data.requests)),
+        *(("this_year", n, p.departement) for n, p in enumerate(data.this_year) if p.departement),
+    ]
+    for key, number, code in places:
+        where = top.key(key).index(number).key("departement")
+        check_name(code, departements, where, what="département")
+    for number, request in enumerate(data.requests):
+        where = top.key("requests").index(number).key("country")
+        check_name(request.country, sorted(countries), where, what="pays")
+
+
+# --- Building -------------------------------------------------------------------------------
 
 
 def _date_2020(index: int) -> dt.date:
-    """The index-th accompaniment of 2020: weekly in January and February, then weekly from
-    March to December."""
-    if index < len(BEFORE_LOCKDOWN_FORMATS):
+    """The index-th accompaniment of 2020: every 8 days in January and February (one for each
+    format before the lockdown), then weekly from March to December."""
+    before = len(accompaniments_data().year_2020.before_lockdown_formats)
+    if index < before:
         return dt.date(2020, 1, 8) + dt.timedelta(days=8 * index)
-    return dt.date(2020, 3, 3) + dt.timedelta(days=7 * (index - len(BEFORE_LOCKDOWN_FORMATS)))
+    return dt.date(2020, 3, 3) + dt.timedelta(days=7 * (index - before))
 
 
-def _pick_actors() -> list[ActorPage | None]:
+def _pick_actors(structures: list[Structure]) -> list[ActorPage | None]:
     """A published demo actor page of the right département for each referenced structure
     (in tree order); None when the département has too few (it is then named)."""
     chosen: list[ActorPage | None] = []
@@ -158,7 +221,7 @@ def _pick_actors() -> list[ActorPage | None]:
         .order_by("path")
     ):
         by_departement.setdefault(actor.departement.code, []).append(actor)
-    for structure in STRUCTURES_2020:
+    for structure in structures:
         actor = None
         if not structure.name:
             actor = next(
@@ -169,12 +232,6 @@ def _pick_actors() -> list[ActorPage | None]:
             used.add(actor.pk)
         chosen.append(actor)
     return chosen
-
-
-def _fallback_name(structure: Structure, position: int) -> str:
-    departement = Departement.objects.filter(code=structure.departement).first()
-    place = departement.name if departement else structure.departement
-    return f"Association solidaire n° {position + 1} ({place})"
 
 
 def _ensure(
@@ -211,23 +268,32 @@ def _ensure(
 
 
 def _year_2020(run: DemoRun, themes: dict, goals: dict, departements: dict) -> None:
-    actors = _pick_actors()
+    data = accompaniments_data()
+    year = data.year_2020
+    structures = year.structures
+    actors = _pick_actors(structures)
     # Every structure's first accompaniment, then the second ones: the dates follow.
-    visits = [(position, 0) for position in range(len(STRUCTURES_2020))] + [
+    visits = [(position, 0) for position in range(len(structures))] + [
         (position, 1)
-        for position, structure in enumerate(STRUCTURES_2020)
+        for position, structure in enumerate(structures)
         if structure.accompaniments > 1
     ]
     for index, (position, visit) in enumerate(visits):
-        structure = STRUCTURES_2020[position]
+        structure = structures[position]
         actor = actors[position]
-        name = structure.name or ("" if actor else _fallback_name(structure, position))
+        name = structure.name
+        if not name and actor is None:
+            departement = departements.get(structure.departement)
+            name = data.unnamed.structure_2020.format(
+                number=position + 1,
+                place=departement.name if departement else structure.departement,
+            )
         kind = (
-            BEFORE_LOCKDOWN_FORMATS[index]
-            if index < len(BEFORE_LOCKDOWN_FORMATS)
+            year.before_lockdown_formats[index]
+            if index < len(year.before_lockdown_formats)
             else AccompanimentFormat.VIDEO
         )
-        topics = (FIRST_TOPICS if visit == 0 else SECOND_TOPICS)[position % 4]
+        topics = year.first_topics if visit == 0 else year.second_topics
         _ensure(
             run,
             actor=actor,
@@ -235,174 +301,76 @@ def _year_2020(run: DemoRun, themes: dict, goals: dict, departements: dict) -> N
             departement=departements.get(structure.departement),
             day=_date_2020(index),
             theme=themes.get(structure.theme),
-            goal=goals.get(GOAL_OF_THEME[structure.theme]),
+            goal=goals.get(data.themes[structure.theme]),
             values={
                 "format": kind,
                 "duration_minutes": 45 if kind == AccompanimentFormat.PHONE else 60 + 30 * visit,
-                "topics": [topic.value for topic in topics],
-                "outcome": OUTCOMES[index % len(OUTCOMES)],
-                "next_step": NEXT_STEPS[index % len(NEXT_STEPS)],
-                "notes": NOTES[index % len(NOTES)],
+                "topics": list(topics[position % len(topics)]),
+                "outcome": year.outcomes[index % len(year.outcomes)],
+                "next_step": year.next_steps[index % len(year.next_steps)],
+                "notes": year.notes[index % len(year.notes)],
             },
         )
-
-
-# The current year's requests (people and addresses are fictitious).
-REQUESTS_THIS_YEAR = [
-    {
-        "email": "claire.dubreuil@courriel.example",
-        "contact_name": "Claire Dubreuil",
-        "structure_name": "",
-        "departement": "17",
-        "theme": AGRICULTURE,
-        "country": "SN",
-        "stage": ProjectStage.IDEA,
-        "needs": (
-            "Je reviens d'un an de volontariat au Sénégal et je voudrais monter un projet de "
-            "maraîchage avec un groupement de femmes. Par où commencer ?"
-        ),
-        "preferred_format": AccompanimentFormat.VIDEO,
-        "status": RequestStatus.NEW,
-        "month": 11,
-    },
-    {
-        "email": "contact@horizons-limousin.example",
-        "contact_name": "Bastien Roche",
-        "structure_name": "Horizons Limousin–Madagascar",
-        "departement": "87",
-        "theme": WATER,
-        "country": "MG",
-        "stage": ProjectStage.FUNDING,
-        "needs": "Nous cherchons des cofinancements pour des forages dans la région d'Itasy.",
-        "preferred_format": AccompanimentFormat.IN_PERSON,
-        "status": RequestStatus.IN_PROGRESS,
-        "month": 9,
-    },
-    {
-        "email": "secretariat@ecoles-sans-frontieres-pau.example",
-        "contact_name": "Inès Lagarde",
-        "structure_name": "Écoles sans frontières Pau",
-        "departement": "64",
-        "theme": EDUCATION,
-        "country": "BJ",
-        "stage": ProjectStage.EVALUATION,
-        "needs": "Nous voulons évaluer notre programme de bibliothèques scolaires au Bénin.",
-        "preferred_format": AccompanimentFormat.VIDEO,
-        "status": RequestStatus.CLOSED,
-        "month": 3,
-    },
-]
 
 
 def _requests_this_year(
     run: DemoRun, year: int, themes: dict, goals: dict, departements: dict
 ) -> dict[str, AccompanimentRequest]:
+    data = accompaniments_data()
     made = {}
-    for spec in REQUESTS_THIS_YEAR:
-        request = AccompanimentRequest.objects.filter(email=spec["email"]).first()
+    for spec in data.requests:
+        request = AccompanimentRequest.objects.filter(email=spec.email).first()
         if request is None:
-            received = timezone.make_aware(dt.datetime(year, spec["month"], 2, 10, 30))
+            received = timezone.make_aware(dt.datetime(year, spec.month, spec.day, 10, 30))
             request = AccompanimentRequest.objects.create(
-                email=spec["email"],
-                contact_name=spec["contact_name"],
-                structure_name=spec["structure_name"],
-                departement=departements.get(spec["departement"]),
-                stage=spec["stage"],
-                needs=spec["needs"],
-                preferred_format=spec["preferred_format"],
-                status=spec["status"],
+                email=spec.email,
+                contact_name=spec.contact_name,
+                structure_name=spec.structure_name,
+                departement=departements.get(spec.departement),
+                stage=spec.stage,
+                needs=spec.needs,
+                preferred_format=spec.preferred_format,
+                status=spec.status,
                 consent_at=received,
                 consent_version=CONSENT_VERSION,
             )
             # The reception date is the form's own (auto_now_add): set it afterwards.
             AccompanimentRequest.objects.filter(pk=request.pk).update(created_at=received)
-            if theme := themes.get(spec["theme"]):
+            if theme := themes.get(spec.theme):
                 request.themes.set([theme])
-            if goal := goals.get(GOAL_OF_THEME[spec["theme"]]):
+            if goal := goals.get(data.themes[spec.theme]):
                 request.sdgs.set([goal])
-            request.countries.set(Country.objects.filter(code=spec["country"]))
+            request.countries.set(Country.objects.filter(code=spec.country))
             run.tally(REQUESTS).created += 1
-        made[spec["email"]] = request
+        made[spec.email] = request
     return made
 
 
 def _year_current(run: DemoRun, year: int, themes: dict, goals: dict, departements: dict) -> None:
+    data = accompaniments_data()
     requests = _requests_this_year(run, year, themes, goals, departements)
-    member_actor = ActorPage.objects.live().order_by("path").first()
-    common = {"outcome": OUTCOMES[0], "notes": NOTES[1]}
-    plan = [
-        # (actor, name, département, theme, day, format, topics, next step, request)
-        (
-            member_actor,
-            "",
-            None,
-            WATER,
-            dt.date(year, 2, 10),
-            AccompanimentFormat.VIDEO,
-            [AccompanimentTopic.FUNDING],
-            NEXT_STEPS[1],
-            None,
-        ),
-        (
-            member_actor,
-            "",
-            None,
-            WATER,
-            dt.date(year, 6, 16),
-            AccompanimentFormat.IN_PERSON,
-            [AccompanimentTopic.EVALUATION, AccompanimentTopic.PARTNERSHIP],
-            NEXT_STEPS[3],
-            None,
-        ),
-        (
-            None,
-            REQUESTS_THIS_YEAR[2]["structure_name"],
-            "64",
-            EDUCATION,
-            dt.date(year, 3, 24),
-            AccompanimentFormat.VIDEO,
-            [AccompanimentTopic.EVALUATION],
-            "",
-            requests[REQUESTS_THIS_YEAR[2]["email"]],
-        ),
-        (
-            None,
-            REQUESTS_THIS_YEAR[1]["structure_name"],
-            "87",
-            WATER,
-            dt.date(year, 9, 29),
-            AccompanimentFormat.IN_PERSON,
-            [AccompanimentTopic.FUNDING, AccompanimentTopic.PARTNERSHIP],
-            NEXT_STEPS[1],
-            requests[REQUESTS_THIS_YEAR[1]["email"]],
-        ),
-        (
-            None,
-            "Collectif Jardins du Monde de Bègles",
-            "33",
-            EDUCATION,
-            dt.date(year, 10, 13),
-            AccompanimentFormat.PHONE,
-            [AccompanimentTopic.EDUCATION],
-            NEXT_STEPS[2],
-            None,
-        ),
-    ]
-    for actor, name, code, theme, day, kind, topics, next_step, request in plan:
+    specs = {spec.email: spec for spec in data.requests}
+    first_actor = ActorPage.objects.live().order_by("path").first()
+    for planned in data.this_year:
+        request = requests.get(planned.request)
+        name, code = planned.structure, planned.departement
+        if planned.request:
+            name, code = specs[planned.request].structure_name, specs[planned.request].departement
         _ensure(
             run,
-            actor=actor,
-            name=name or "Association partenaire",
+            actor=first_actor if planned.first_actor else None,
+            name=name or data.unnamed.partner,
             departement=departements.get(code) if code else None,
-            day=day,
-            theme=themes.get(theme),
-            goal=goals.get(GOAL_OF_THEME[theme]),
+            day=dt.date(year, planned.month, planned.day),
+            theme=themes.get(planned.theme),
+            goal=goals.get(data.themes[planned.theme]),
             values={
-                "format": kind,
-                "duration_minutes": 45 if kind == AccompanimentFormat.PHONE else 60,
-                "topics": [topic.value for topic in topics],
-                "next_step": next_step,
-                **common,
+                "format": planned.format,
+                "duration_minutes": 45 if planned.format == AccompanimentFormat.PHONE else 60,
+                "topics": list(planned.topics),
+                "next_step": planned.next_step,
+                "outcome": planned.outcome,
+                "notes": planned.notes,
             },
             request=request,
         )
@@ -433,6 +401,8 @@ def accompaniments_step(run: DemoRun, *, year: int | None = None) -> str:
     themes = {theme.slug: theme for theme in Theme.objects.all()}
     goals = {goal.number: goal for goal in SustainableDevelopmentGoal.objects.all()}
     departements = {d.code: d for d in Departement.objects.all()}
+    countries = {str(code) for code in Country.objects.values_list("code", flat=True)}
+    _check_names(accompaniments_data(), themes, departements, countries)
     before = run.tally(ACCOMPANIMENTS).created
     _year_2020(run, themes, goals, departements)
     _year_current(run, year, themes, goals, departements)
