@@ -6,9 +6,9 @@ import logging
 from http import HTTPStatus
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_protect
 
 from home import limits, routing
@@ -52,12 +52,9 @@ def registration_form(request: HttpRequest, *, directory: DirectoryPage) -> Http
     verdict = limits.public_form(request, scope="referencement")
     if not verdict.allowed:
         logger.warning("Référencement: rate limit reached")
-        response = TemplateResponse(
-            request,
-            "directory/registration/rate_limited.html",
-            {**context, "window_minutes": settings.REGISTRATION_RATE_WINDOW_SECONDS // 60},
+        return limits.refused_form(
+            request, verdict, back_url=directory.url, back_label=_("Retour à l'annuaire")
         )
-        return _no_store(limits.with_retry_after(response, verdict))
     form = RegistrationForm(request.POST)
     if form.is_spam():
         # A bot: it stores nothing, and learns nothing either.

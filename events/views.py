@@ -424,14 +424,12 @@ def event_rss(request: HttpRequest, *, index: EventIndexPage) -> HttpResponse:
 
 
 def _rate_limited(request: HttpRequest, event: EventPage, verdict: limits.Verdict) -> HttpResponse:
-    context = {
-        "window_minutes": settings.REGISTRATION_RATE_WINDOW_SECONDS // 60,
-        "noindex": True,
-    }
-    response = event.render(
-        request, template="events/registration_rate_limited.html", context_overrides=context
+    return limits.refused_form(
+        request,
+        verdict,
+        back_url=event.url,
+        back_label=_("Retour à la présentation de l'événement"),
     )
-    return _private(limits.with_retry_after(response, verdict))
 
 
 @routing.page_view("events.registration_form")

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 
 from .client import client_ip
 
@@ -140,3 +141,22 @@ def with_retry_after(response: HttpResponse, verdict: Verdict) -> HttpResponse:
     response.status_code = 429
     response["Retry-After"] = str(verdict.retry_after)
     return response
+
+
+def refused_form(
+    request: HttpRequest, verdict: Verdict, *, back_url: str, back_label: str
+) -> HttpResponse:
+    """The page of a public form's submission refused by `public_form`: 429 with
+    `Retry-After`, how long to wait, a link back; never stored by a cache."""
+    response = TemplateResponse(
+        request,
+        "rate_limited.html",
+        {
+            "window_minutes": settings.REGISTRATION_RATE_WINDOW_SECONDS // 60,
+            "back_url": back_url,
+            "back_label": back_label,
+            "noindex": True,
+        },
+    )
+    response["Cache-Control"] = "private, no-store"
+    return with_retry_after(response, verdict)

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from wagtail.models import Page
 
@@ -57,12 +58,7 @@ def _bad_link(request: HttpRequest, *, expired: bool) -> HttpResponse:
 
 
 def _rate_limited(request: HttpRequest, verdict: limits.Verdict) -> HttpResponse:
-    response = _render(
-        request,
-        "newsletter/subscribers/rate_limited.html",
-        {"window_minutes": settings.REGISTRATION_RATE_WINDOW_SECONDS // 60},
-    )
-    return limits.with_retry_after(response, verdict)
+    return limits.refused_form(request, verdict, back_url="/", back_label=_("Retour à l'accueil"))
 
 
 # --- Sign-up ------------------------------------------------------------------------------

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import logging
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_protect
 
 from directory.models import ActorPage
@@ -85,12 +85,9 @@ def request_form(request: HttpRequest) -> HttpResponse:
     verdict = limits.public_form(request, scope=RATE_LIMIT_SCOPE)
     if not verdict.allowed:
         logger.warning("Accompaniment request: rate limit reached")
-        response = TemplateResponse(
-            request,
-            "observatory/accompaniments/rate_limited.html",
-            {"window_minutes": settings.REGISTRATION_RATE_WINDOW_SECONDS // 60, "noindex": True},
+        return limits.refused_form(
+            request, verdict, back_url="/", back_label=_("Retour à l'accueil")
         )
-        return _private(limits.with_retry_after(response, verdict))
     form = AccompanimentRequestForm(request.POST)
     if form.is_spam():
         # A bot: it stores nothing, and learns nothing either.

@@ -21,6 +21,7 @@ from events.models import EventPage, Registration
 from home import limits
 from home.antispam import started_token
 from home.page_cache import HEADER
+from home.tests.visible_text import texts_of
 
 from .factories import RegistrationFactory, make_event, paris
 
@@ -522,7 +523,7 @@ def test_too_many_registrations_from_one_address_get_a_readable_429(client, agen
         assert response.status_code == HTTPStatus.FOUND
     response = client.post(register_url(events[3]), form_data(email="quatre@exemple.org"))
     assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
-    assert "<h1>Trop d'inscriptions envoyées depuis votre connexion</h1>" in response.text
+    assert texts_of(response.text, "h1") == ["Trop de demandes envoyées depuis votre connexion"]
     assert "réessayer dans 60 minutes" in response.text
     assert 0 < int(response["Retry-After"]) <= 3600
     assert "no-store" in response["Cache-Control"]

@@ -7,6 +7,7 @@ from http import HTTPStatus
 from unittest import mock
 
 import pytest
+from bs4 import BeautifulSoup
 from django.core.cache import cache
 from django.test import override_settings
 
@@ -117,3 +118,23 @@ def test_address_keys():
     assert limits.address_key("2001:db8:1:2::abcd") == "2001:db8:1:2::/64"
     assert limits.address_key("fe80::1%eth0") == "fe80::/64"
     assert limits.address_key(None) == "unknown"
+
+
+@pytest.mark.django_db
+@override_settings(REGISTRATION_RATE_WINDOW_SECONDS=600)
+def test_a_refused_form_says_how_long_to_wait_and_links_back_never_cached(rf):
+    """The page every public form answers once its limit is reached."""
+    verdict = limits.Verdict(allowed=False, retry_after=42)
+    response = limits.refused_form(
+        rf.get("/annuaire/referencement/"),
+        verdict,
+        back_url="/annuaire/",
+        back_label="Retour à l'annuaire",
+    )
+    response.render()
+    page = BeautifulSoup(response.content, "html.parser")
+    assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert response["Retry-After"] == "42"
+    assert response["Cache-Control"] == "private, no-store"
+    assert "réessayer dans 10 minutes" in page.get_text()
+    assert page.find("a", href="/annuaire/").get_text() == "Retour à l'annuaire"
