@@ -390,13 +390,13 @@ ADMIN_CONTENT_SECURITY_POLICY_REPORT_ONLY = {
     **_admin_sources,
     "script-src": [SELF, "https://unpkg.com"],
 }
-# Browser features no page of the site uses (embedded videos keep fullscreen, autoplay and
+# Browser features no page of the site uses, among those Chromium knows (an unknown name makes
+# it log a warning on every page; embedded videos keep fullscreen, autoplay and
 # picture-in-picture, which the browser's defaults already limit to what the page allows).
 PERMISSIONS_POLICY = {
     feature: []
     for feature in (
         "accelerometer",
-        "bluetooth",
         "browsing-topics",
         "camera",
         "display-capture",
