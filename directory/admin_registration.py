@@ -25,6 +25,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import BooleanRadioSelect
 
 from home.exports import SpreadsheetExportMixin
+from home.headers import never_stored
 
 from .forms import CountriesChoiceField
 from .models import CLASSIFICATION_WIDGETS, RegistrationRequest
@@ -266,8 +267,7 @@ def personal_data_export(request: HttpRequest, pk: int) -> HttpResponse:
         content_type="application/json; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="donnees-demande-{pk}.json"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return never_stored(response)
 
 
 class AnonymiseForm(forms.Form):

@@ -18,6 +18,7 @@ from wagtail.admin.widgets.button import HeaderButton
 from wagtail.snippets.views.snippets import IndexView as SnippetIndexView
 
 from home.exports import CSV_CONTENT_TYPE, csv_dialect
+from home.headers import never_stored
 
 from .forms import french_sort_key
 from .models import QUALIFICATION_PERMISSION, ActorPage, DirectoryPage
@@ -103,8 +104,7 @@ def export_all_actors_csv(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(content, content_type=CSV_CONTENT_TYPE)
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="acteurs-complet-{stamp}.csv"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return never_stored(response)
 
 
 class CountryIndexView(SnippetIndexView):

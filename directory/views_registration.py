@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_protect
 
 from home import limits, routing
+from home.headers import never_stored
 
 from .registration_forms import RegistrationForm
 from .services.registration import submit_registration
@@ -20,11 +21,6 @@ if TYPE_CHECKING:
     from .models import DirectoryPage
 
 logger = logging.getLogger(__name__)
-
-
-def _no_store(response: HttpResponse) -> HttpResponse:
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @routing.page_view("directory.registration_form")
@@ -41,7 +37,7 @@ def registration_form(request: HttpRequest, *, directory: DirectoryPage) -> Http
     }
     if request.method != "POST":
         form = RegistrationForm()
-        return _no_store(
+        return never_stored(
             TemplateResponse(
                 request,
                 "directory/registration/form.html",
@@ -66,7 +62,7 @@ def registration_form(request: HttpRequest, *, directory: DirectoryPage) -> Http
         return HttpResponseRedirect(thanks_url)
     form.describe_errors()
     form.restart_timer()
-    return _no_store(
+    return never_stored(
         TemplateResponse(
             request,
             "directory/registration/form.html",

@@ -30,6 +30,7 @@ from wagtail.models import Page
 
 from home import limits, routing
 from home.facets import FacetGroup, active_filters, options
+from home.headers import never_stored
 
 from . import caches, selectors, services
 from .dates import MONTH_NAMES, event_dates, local, session_line
@@ -50,12 +51,6 @@ FILTER_LEGENDS = [
     ("departement", gettext_lazy("Départements")),
     ("groupe", gettext_lazy("Groupes de travail")),
 ]
-
-
-def _private(response: HttpResponse) -> HttpResponse:
-    """Personal pages (forms, a registration): never in a shared cache."""
-    patch_cache_control(response, private=True, no_cache=True, no_store=True)
-    return response
 
 
 # --- Agenda -----------------------------------------------------------------------------
@@ -502,7 +497,7 @@ def registration_form(request: HttpRequest, *, event: EventPage) -> HttpResponse
         request, template="events/registration_form.html", context_overrides=context
     )
     response.status_code = status
-    return _private(response)
+    return never_stored(response)
 
 
 def _registration_for(request: HttpRequest, event: EventPage) -> Registration | HttpResponse:
@@ -530,7 +525,7 @@ def registration_done(request: HttpRequest, *, event: EventPage) -> HttpResponse
             template="events/registration_sent.html",
             context_overrides={"noindex": True},
         )
-        return _private(response)
+        return never_stored(response)
     found = _registration_for(request, event)
     if isinstance(found, HttpResponse):
         return found
@@ -545,7 +540,7 @@ def registration_done(request: HttpRequest, *, event: EventPage) -> HttpResponse
     response = event.render(
         request, template="events/registration_done.html", context_overrides=context
     )
-    return _private(response)
+    return never_stored(response)
 
 
 @routing.page_view("events.registration_cancel")
@@ -572,4 +567,4 @@ def registration_cancel(request: HttpRequest, *, event: EventPage) -> HttpRespon
     response = event.render(
         request, template="events/registration_cancel.html", context_overrides=context
     )
-    return _private(response)
+    return never_stored(response)

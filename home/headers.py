@@ -13,6 +13,14 @@ from functools import cache
 from csp.utils import build_policy, default_config
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
+
+
+def never_stored(response: HttpResponse) -> HttpResponse:
+    """Pages with a person's data, a form token or a private download: kept by no cache,
+    neither the browser's nor a proxy's (and the page cache skips private responses)."""
+    patch_cache_control(response, private=True, no_cache=True, no_store=True)
+    return response
 
 
 @cache

@@ -26,6 +26,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
 from .client import client_ip
+from .headers import never_stored
 
 logger = logging.getLogger(__name__)
 
@@ -158,5 +159,4 @@ def refused_form(
             "noindex": True,
         },
     )
-    response["Cache-Control"] = "private, no-store"
-    return with_retry_after(response, verdict)
+    return with_retry_after(never_stored(response), verdict)

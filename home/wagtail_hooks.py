@@ -13,6 +13,7 @@ from wagtail.wagtail_hooks import require_wagtail_login
 
 from .dashboard import EDITORS_DASHBOARD_HOOK, DashboardItem
 from .document_privacy import may_download
+from .headers import never_stored
 
 
 @hooks.register("before_serve_document")
@@ -30,8 +31,7 @@ def documents_follow_the_privacy_of_their_pages(document, request: HttpRequest):
         ),
         content_type="text/plain; charset=utf-8",
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return never_stored(response)
 
 
 @hooks.register(EDITORS_DASHBOARD_HOOK)

@@ -16,6 +16,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from wagtail.models import Page
 
 from home import limits
+from home.headers import never_stored
 
 from . import links
 from . import subscriber_services as services
@@ -32,15 +33,9 @@ FORM_SOURCES = {
 }
 
 
-def _private(response: HttpResponse) -> HttpResponse:
-    """Pages with a person's data or a form token: never stored by a cache or a proxy."""
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 def _render(request: HttpRequest, template: str, context: dict, status: int = 200) -> HttpResponse:
     base = {"noindex": True, "privacy_url": _privacy_url()}
-    return _private(render(request, template, {**base, **context}, status=status))
+    return never_stored(render(request, template, {**base, **context}, status=status))
 
 
 def _privacy_url() -> str:

@@ -9,13 +9,13 @@ import logging
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_protect
 
 from directory.models import ActorPage
 from directory.permissions import member_spaces_for
 from home import limits
+from home.headers import never_stored
 
 from .forms import AccompanimentRequestForm, RequesterKind
 from .services import submit_request
@@ -23,12 +23,6 @@ from .services import submit_request
 logger = logging.getLogger(__name__)
 
 RATE_LIMIT_SCOPE = "accompagnement"
-
-
-def _private(response: HttpResponse) -> HttpResponse:
-    """A form with personal data: never in a shared cache."""
-    patch_cache_control(response, private=True, no_cache=True, no_store=True)
-    return response
 
 
 def member_actor(user) -> ActorPage | None:
@@ -58,7 +52,7 @@ def member_initial(user, actor: ActorPage | None) -> dict:
 
 
 def _render(request: HttpRequest, form, *, actor, status: int = 200) -> HttpResponse:
-    return _private(
+    return never_stored(
         TemplateResponse(
             request,
             "observatory/accompaniments/form.html",

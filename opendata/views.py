@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from directory.models import DirectoryPage
 from home.exports import CSV_CONTENT_TYPE, csv_dialect, csv_lines
+from home.headers import never_stored
 
 from .forms import ConfirmForm, MappingForm, UploadForm
 from .imports import (
@@ -229,5 +230,4 @@ def report_csv(request: HttpRequest, token: str) -> HttpResponse:
         content_type=CSV_CONTENT_TYPE,
     )
     response["Content-Disposition"] = 'attachment; filename="rapport-import.csv"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return never_stored(response)
