@@ -16,6 +16,7 @@ urlpatterns = [
     path("healthz", home_views.healthz, name="healthz"),
     path("readyz", home_views.readyz, name="readyz"),
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
+    path("favicon.ico", home_views.favicon, name="favicon"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("plan-du-site/", home_views.site_map, name="site_map"),
 ]

@@ -260,6 +260,14 @@ def test_robots_txt(client, home):
     assert "Sitemap: http://testserver/sitemap.xml" in body
 
 
+def test_favicon_ico_leads_to_the_site_icon_instead_of_a_404(client):
+    """Browsers ask for /favicon.ico on documents that name no icon (a feed, an .ics file)."""
+    response = client.get("/favicon.ico")
+    assert response.status_code == HTTPStatus.MOVED_PERMANENTLY
+    assert response["Location"].endswith(".svg")
+    assert "/img/favicon" in response["Location"]
+
+
 def test_sitemap_lists_live_pages_only(client, home):
     live = StandardPageFactory(parent=home, title="Le réseau", slug="le-reseau")
     draft = StandardPageFactory(parent=home, title="Brouillon", slug="brouillon", live=False)
