@@ -1,10 +1,11 @@
 from django.conf import settings
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from home import serving
 from home import views as home_views
 from search import views as search_views
 
@@ -41,4 +42,11 @@ if settings.ANYMAIL.get("WEBHOOK_SECRET"):
 urlpatterns.append(path("", include("observatory.urls")))
 # The open-data API (django-ninja): /api/open/v1/, its OpenAPI document and its docs.
 urlpatterns.append(path("api/open/v1/", include("opendata.urls")))
-urlpatterns.append(path("", include(wagtail_urls)))
+# Wagtail's own patterns (its password and login forms, then the pages), with its page view
+# replaced by the same view finding sites and routes from memory (home/serving.py).
+urlpatterns += [
+    re_path(wagtail_urls.serve_pattern, serving.serve, name="wagtail_serve")
+    if getattr(pattern, "name", None) == "wagtail_serve"
+    else pattern
+    for pattern in wagtail_urls.urlpatterns
+]

@@ -1,13 +1,15 @@
 """What the base app caches, and what clears it.
 
 `PAGES` is the site-wide content generation: anything that changes what a visitor may see
-(a publication, an unpublication, a move, a deletion, a site setting or a partner saved)
-bumps it, which empties the anonymous page cache and every fragment keyed on it
-(`content_generation` in templates: breadcrumbs, sub-page lists, the home page's sections).
+(a publication, an unpublication, a move, a deletion, a site setting or a partner saved, a
+site or a page's privacy changed) bumps it, which empties the anonymous page cache, every
+fragment keyed on it (`content_generation` in templates: breadcrumbs, sub-page lists, the
+home page's sections) and what the workers keep in memory (sites, routes and site settings:
+home/serving.py, `RememberedSiteSetting`).
 """
 
-from django.db.models.signals import post_delete, post_save
-from wagtail.models import Page
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from .caching import Generation, bump_on, layer
@@ -35,5 +37,11 @@ def connect() -> None:
     for model in ("home.SiteIdentitySettings", "home.NavigationSettings"):
         bump_on(post_save, PAGES, sender=model, when=changed_not_created)
     bump_on(post_save, PAGES, sender="home.Partner")
+    # A site's host name or root page (routes and sites kept in memory), and a page made
+    # private or public again (a stored copy of a page that became private must go).
+    for model in ("wagtailcore.Site", "wagtailcore.PageViewRestriction"):
+        bump_on(post_save, PAGES, sender=model)
+        bump_on(post_delete, PAGES, sender=model)
+    bump_on(m2m_changed, PAGES, sender=PageViewRestriction.groups.through)
     for model in ("home.SiteIdentitySettings", "home.NavigationSettings", "home.Partner"):
         bump_on(post_delete, PAGES, sender=model)

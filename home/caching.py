@@ -11,18 +11,27 @@ on which generations) and the signals that bump them (`bump_on`); its `AppConfig
 calls that module's `connect()`. Outside this module, only template fragments (`{% cache %}`
 keyed on `content_generation`, which is `PAGES`) and the rate limits' counters use the cache.
 
+Within a request (`RequestScopeMiddleware`), each generation is read from the shared cache
+once: later reads in the same request answer from memory, and a bump made by the request
+updates that memory. Values that rarely change and that every page needs (the site for a
+host name, the site settings) are kept in the worker's memory by a `ProcessMemo`, for as
+long as the generation they depend on keeps its value.
+
 The cache is an accelerator, never a dependency: with Redis unreachable the django-redis
 backend (`IGNORE_EXCEPTIONS`) answers every read with a miss and drops every write, so a
-generation reads as 1, every layer builds its value from the database, and nothing is kept.
+generation reads as 1, every layer builds its value from the database, and nothing is kept
+(a `ProcessMemo` keeps nothing either: it could not know when to forget).
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import secrets
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -32,9 +41,31 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.dispatch import Signal
+from django.http import HttpRequest, HttpResponse
 from django_redis.pool import ConnectionFactory
 
 T = TypeVar("T")
+
+# The generations already read by the current request, by name: (value, read from the cache).
+_request_generations: ContextVar[dict[str, tuple[int, bool]] | None] = ContextVar(
+    "request_generations", default=None
+)
+
+
+class RequestScopeMiddleware:
+    """Opens a scope in which each generation is read from the shared cache once per request
+    (a page reads the site-wide generation for its route, its settings and each of its
+    fragments: one round trip instead of five)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = _request_generations.set({})
+        try:
+            return self.get_response(request)
+        finally:
+            _request_generations.reset(token)
 
 
 @dataclass(frozen=True)
@@ -48,12 +79,25 @@ class Generation:
         return f"{self.name}:generation"
 
     def get(self) -> int:
+        return self.read()[0]
+
+    def read(self) -> tuple[int, bool]:
+        """The current value, and whether the shared cache gave it (False when the cache is
+        unreachable and the value is a stand-in)."""
+        memo = _request_generations.get()
+        if memo is not None and self.name in memo:
+            return memo[self.name]
         value = cache.get(self.key)
         if value is None:
-            cache.add(self.key, 1, timeout=None)
-            # The default answers when the cache is unreachable.
-            value = cache.get(self.key, 1)
-        return int(value)
+            # A random start, not 1: after the cache is emptied (a Redis restart, a flush),
+            # the counter starts again from a value no worker has seen, so what a worker
+            # kept in memory under the old value is never taken for current.
+            cache.add(self.key, secrets.randbelow(2**31) + 1, timeout=None)
+            value = cache.get(self.key)
+        result = (1, False) if value is None else (int(value), True)
+        if memo is not None:
+            memo[self.name] = result
+        return result
 
     def bump(self) -> None:
         try:
@@ -61,7 +105,10 @@ class Generation:
         except ValueError:  # not stored yet (or evicted)
             result = None
         if result is None:
-            cache.set(self.key, 2, timeout=None)
+            cache.set(self.key, secrets.randbelow(2**31) + 1, timeout=None)
+        memo = _request_generations.get()
+        if memo is not None:
+            memo.pop(self.name, None)  # the request that bumped reads the new value
 
     def bump_now_and_on_commit(self) -> None:
         self.bump()
@@ -115,6 +162,62 @@ class Layer:
             value = build()
             cache.set(key, value, self.timeout)
         return value
+
+
+class ProcessMemo:
+    """Values kept in this worker's memory while `generation` keeps its value: for small
+    objects that nearly every request needs and that change rarely (the site of a host name,
+    the site settings), where even a cache round trip costs more than the lookup saves.
+
+    Every entry is forgotten at once when the generation changes; nothing is kept when the
+    shared cache is unreachable (the generation's value is then a stand-in). At most
+    `max_entries` values are kept, so unexpected keys cannot grow it."""
+
+    def __init__(self, generation: Generation, max_entries: int = 64) -> None:
+        self.generation = generation
+        self.max_entries = max_entries
+        # (generation value, entries): replaced whole, so a reader never sees a half-cleared
+        # dict from another thread.
+        self._state: tuple[int, dict[Any, Any]] = (0, {})
+
+    def get_or_build(self, key: Any, build: Callable[[], T]) -> T:
+        value, reliable = self.generation.read()
+        if not reliable:
+            return build()
+        at, entries = self._state
+        if at != value:
+            entries = {}
+            self._state = (value, entries)
+        try:
+            return entries[key]
+        except KeyError:
+            built = build()
+            if len(entries) < self.max_entries:
+                entries[key] = built
+            return built
+
+    def get(self, key: Any) -> Any:
+        """The value kept under `key`, or None."""
+        value, reliable = self.generation.read()
+        at, entries = self._state
+        if not reliable or at != value:
+            return None
+        return entries.get(key)
+
+    def set(self, key: Any, value: Any) -> None:
+        """Keep `value` under `key` (unless the memory is full or the cache unreachable)."""
+        current, reliable = self.generation.read()
+        if not reliable:
+            return
+        at, entries = self._state
+        if at != current:
+            entries = {}
+            self._state = (current, entries)
+        if key in entries or len(entries) < self.max_entries:
+            entries[key] = value
+
+    def clear(self) -> None:
+        self._state = (0, {})
 
 
 LAYERS: dict[str, Layer] = {}

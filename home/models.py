@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 from django.db import models
 from django.db.models import Prefetch
 from django.utils.decorators import method_decorator
@@ -19,11 +21,14 @@ from wagtail.admin.panels import (
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.images.models import AbstractImage, AbstractRendition, Filter, Image
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PageManager, PageViewRestriction
 from wagtail.search import index
 
 from .blocks import RICH_TEXT_FEATURES, BaseStreamBlock, KeyFigureBlock, LinkBlock
+from .caches import PAGES
+from .caching import ProcessMemo
 from .page_cache import public_page_cache
+from .view_restrictions import SitePageQuerySet, private_sections
 
 
 class CustomImage(AbstractImage):
@@ -110,8 +115,17 @@ class BasePage(Page):
         ),
     ]
 
+    objects = PageManager.from_queryset(SitePageQuerySet)()
+
     class Meta:
         abstract = True
+
+    def get_view_restrictions(self):
+        # Wagtail looks for restrictions on the page and its ancestors (two queries) before
+        # serving it; a site without any private section needs no query.
+        if not private_sections():
+            return PageViewRestriction.objects.none()
+        return super().get_view_restrictions()
 
     @property
     def summary(self) -> str:
@@ -266,8 +280,27 @@ class AccessibilityCompliance(models.TextChoices):
     FULL = "totalement", _("totalement conforme")
 
 
+# Every page shows the site's settings; the worker keeps them while `PAGES` stays the same
+# (saving a setting bumps it: home/caches.py).
+SITE_SETTINGS = ProcessMemo(PAGES, max_entries=32)
+
+
+class RememberedSiteSetting:
+    """A site setting read from the worker's memory instead of the database: a copy for each
+    request, of the row as it was when `PAGES` last changed."""
+
+    @classmethod
+    def for_site(cls, site):
+        if site is None:
+            return super().for_site(site)
+        remembered = SITE_SETTINGS.get_or_build(
+            (cls._meta.label, site.pk), lambda: super(RememberedSiteSetting, cls).for_site(site)
+        )
+        return copy.copy(remembered)
+
+
 @register_setting(icon="site")
-class SiteIdentitySettings(ClusterableModel, BaseSiteSetting):
+class SiteIdentitySettings(RememberedSiteSetting, ClusterableModel, BaseSiteSetting):
     """Who we are and how to reach us: used by the footer and the contact blocks."""
 
     organisation_name = models.CharField(
@@ -353,7 +386,7 @@ class Partner(Orderable):
 
 
 @register_setting(icon="list-ul")
-class NavigationSettings(BaseSiteSetting):
+class NavigationSettings(RememberedSiteSetting, BaseSiteSetting):
     header_links = StreamField(
         [("link", LinkBlock())], verbose_name=_("menu principal"), blank=True, max_num=9
     )

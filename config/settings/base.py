@@ -120,6 +120,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Permissions-Policy everywhere and the admin's own CSP (home/headers.py).
     "home.headers.SecurityHeadersMiddleware",
+    # Each generation of the shared cache read once per request (home/caching.py).
+    "home.caching.RequestScopeMiddleware",
     # Before sessions: a hit for an anonymous visitor touches neither the session nor the
     # database.
     "home.page_cache.PageCacheMiddleware",
