@@ -11,7 +11,8 @@ from urllib.parse import urlencode
 from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
+
+from home.facets import country_choices
 
 from .selectors import taxonomy_choices
 
@@ -68,7 +69,7 @@ class DirectoryFilterForm(forms.Form):
         self.fields["college"].choices = choices["college"]
         self.fields["departement"].choices = choices["departement"]
         self.fields["region"].choices = choices["region"]
-        self.fields["pays"].choices = [(code, name) for code, name in countries]
+        self.fields["pays"].choices = country_choices()
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,22 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from django.db.models import Count, Model, Q, QuerySet
+from django.utils import translation
+from django_countries import countries
+
+_COUNTRY_CHOICES: dict[str | None, list[tuple[str, str]]] = {}
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """Every country as (ISO code, name in the active language), sorted by name: the `pays`
+    filter's choices. django-countries translates and sorts its 250 names on each iteration,
+    so the list is built once per language and process (the list never changes while the
+    site runs)."""
+    language = translation.get_language()
+    choices = _COUNTRY_CHOICES.get(language)
+    if choices is None:
+        choices = _COUNTRY_CHOICES[language] = [(code, name) for code, name in countries]
+    return choices
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ The private sections are kept in memory too: home/view_restrictions.py.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from http import HTTPStatus
 
 from django.contrib.contenttypes.models import ContentType
@@ -40,11 +41,22 @@ SITES = ProcessMemo(PAGES, max_entries=16)
 ROUTES = ProcessMemo(PAGES, max_entries=4096)
 
 
+def _site_key(request: HttpRequest) -> tuple[str, int]:
+    return split_domain_port(request._get_raw_host())[0], request.get_port()
+
+
+def _own_copy(remembered: Site) -> Site:
+    # Copies for this request: what it caches on its site or root page (the root page's
+    # specific instance, for one) stays its own.
+    site = copy.copy(remembered)
+    site.root_page = copy.copy(remembered.root_page)
+    return site
+
+
 def site_for_request(request: HttpRequest) -> Site | None:
     """The site answering `request`, as `Site.find_for_request` finds it (by host name and
     port, else the default site), from memory."""
-    hostname = split_domain_port(request._get_raw_host())[0]
-    port = request.get_port()
+    hostname, port = key = _site_key(request)
 
     def find() -> Site | None:
         try:
@@ -52,14 +64,24 @@ def site_for_request(request: HttpRequest) -> Site | None:
         except Site.DoesNotExist:
             return None
 
-    remembered = SITES.get_or_build((hostname, port), find)
-    if remembered is None:
-        return None
-    # Copies for this request: what it caches on its site or root page (the root page's
-    # specific instance, for one) stays its own.
-    site = copy.copy(remembered)
-    site.root_page = copy.copy(remembered.root_page)
-    return site
+    remembered = SITES.get_or_build(key, find)
+    return None if remembered is None else _own_copy(remembered)
+
+
+class SiteMiddleware:
+    """Gives every view the site a page view already found for this host (the search, the
+    directory's and agenda's Django views read the site settings too): `Site.find_for_request`
+    reads it from `request._wagtail_site` and would otherwise query it. It never queries:
+    a host no page view has answered yet is left to Wagtail."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        remembered = SITES.get(_site_key(request))
+        if remembered is not None:
+            request._wagtail_site = _own_copy(remembered)
+        return self.get_response(request)
 
 
 def _route_key(site: Site, path: str) -> tuple:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from django.contrib.syndication.views import Feed
 from django.utils import timezone
 from django.utils.feedgenerator import Rss201rev2Feed
+from wagtail.models import Site
 
 from . import selectors
 
@@ -33,7 +34,8 @@ class ListingFeed(Feed):
         return super().__call__(request, *args, **kwargs)
 
     def title(self) -> str:
-        return f"{self.spec.feed_title} – {self.index.get_site().site_name or 'SO Coopération'}"
+        site = Site.find_for_request(self.request) or self.index.get_site()
+        return f"{self.spec.feed_title} – {site.site_name or 'SO Coopération'}"
 
     def link(self) -> str:
         querystring = self.filters.querystring()
@@ -50,7 +52,7 @@ class ListingFeed(Feed):
         name = self.index.listing
         base = selectors.base_queryset(listing=name)
         filtered = selectors.apply_filters(base, self.filters, listing=name)
-        queryset = selectors.cards(filtered, listing=name)
+        queryset = selectors.cards(filtered, listing=name, images=False)
         if name in ("news",):
             return list(queryset[:FEED_ITEMS])
         # Newest publications first for the other feeds.

@@ -10,10 +10,10 @@ from urllib.parse import urlencode
 from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
 from directory.filters import CountryCodeField, LenientMultipleChoiceField
 from directory.selectors import taxonomy_choices
+from home.facets import country_choices
 
 FILTER_NAMES = ("theme", "odd", "pays", "type", "annee")
 MIN_YEAR, MAX_YEAR = 1900, 2100
@@ -46,7 +46,7 @@ class ListingFilterForm(forms.Form):
         choices = taxonomy_choices()
         self.fields["theme"].choices = choices["theme"]
         self.fields["odd"].choices = choices["odd"]
-        self.fields["pays"].choices = list(countries)
+        self.fields["pays"].choices = country_choices()
         self.fields["type"].choices = list(kind_choices)
 
 

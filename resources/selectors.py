@@ -146,12 +146,15 @@ def apply_filters(
     return queryset
 
 
-def cards(queryset: QuerySet, *, listing: str, archive: bool = False) -> QuerySet:
-    """The listing's cards in their order, with what the card template reads."""
+def cards(
+    queryset: QuerySet, *, listing: str, archive: bool = False, images: bool = True
+) -> QuerySet:
+    """The listing's cards in their order, with what the card template reads (without their
+    images and renditions when `images` is false: a feed shows none)."""
     spec = LISTINGS[listing]
     queryset = (
         queryset.select_related(*spec.select_related)
-        .prefetch_related(*spec.prefetch_related, *_card_images(*spec.images))
+        .prefetch_related(*spec.prefetch_related, *(_card_images(*spec.images) if images else ()))
         .defer_streamfields()
     )
     if listing == "calls":

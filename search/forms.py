@@ -7,10 +7,10 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
 from directory.filters import CountryCodeField, LenientMultipleChoiceField
 from directory.selectors import taxonomy_choices
+from home.facets import country_choices
 
 from .universe import FACET_NAMES, SearchFilters, type_labels
 
@@ -39,7 +39,7 @@ class SearchForm(forms.Form):
         self.fields["theme"].choices = choices["theme"]
         self.fields["odd"].choices = choices["odd"]
         self.fields["departement"].choices = choices["departement"]
-        self.fields["pays"].choices = list(countries)
+        self.fields["pays"].choices = country_choices()
 
     def clean_q(self) -> str:
         return clean_query(self.cleaned_data["q"])

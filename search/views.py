@@ -42,10 +42,9 @@ def _too_many(request: HttpRequest, verdict: limits.Verdict) -> HttpResponse:
     return limits.with_retry_after(response, verdict)
 
 
-def _promotions(query: str) -> list[SearchPromotion]:
-    normalised = Query.get(query).query_string
+def _promotions(searched: Query) -> list[SearchPromotion]:
     return list(
-        SearchPromotion.objects.filter(query__query_string=normalised, page__live=True)
+        SearchPromotion.objects.filter(query=searched, page__live=True)
         .select_related("page")
         .order_by("sort_order")[:3]
     )
@@ -71,6 +70,8 @@ def search(request: HttpRequest) -> HttpResponse:
         "noindex": True,
     }
     if query:
+        # The normalised query, for its promotions and its count in the admin's reports.
+        searched = Query.get(query)
         outcome = selectors.search(
             query=query, filters=filters, page=request.GET.get("page"), per_page=RESULTS_PER_PAGE
         )
@@ -89,11 +90,11 @@ def search(request: HttpRequest) -> HttpResponse:
                 "match_limit": selectors.max_matches(),
                 "querystring_base": querystring(query, filters),
                 "active_filters": _active_filters(query, filters, outcome.facets),
-                "promotions": _promotions(query) if number == 1 else [],
+                "promotions": _promotions(searched) if number == 1 else [],
                 "suggestions": None if outcome.total else selectors.suggestions(query=query),
             }
         )
-        Query.get(query).add_hit()
+        searched.add_hit()
     response = TemplateResponse(request, "search/search.html", context)
     response["X-Robots-Tag"] = "noindex"
     patch_cache_control(response, private=True, max_age=0)

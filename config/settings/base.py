@@ -125,6 +125,8 @@ MIDDLEWARE = [
     # Before sessions: a hit for an anonymous visitor touches neither the session nor the
     # database.
     "home.page_cache.PageCacheMiddleware",
+    # The request's site from the worker's memory, for Wagtail (home/serving.py).
+    "home.serving.SiteMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
