@@ -4,8 +4,9 @@ import pytest
 from django.core.cache import cache
 from django.utils.module_loading import autodiscover_modules
 
-# The `demo_site` fixture: the demo content built once per session.
-pytest_plugins = ["tests.demo_site"]
+# The `demo_site` fixture: the demo content built once per session; the test databases
+# migrated once per run (pytest-xdist's workers copy the first one).
+pytest_plugins = ["tests.demo_site", "tests.migrated_template"]
 
 
 @pytest.fixture(scope="session", autouse=True)
