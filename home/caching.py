@@ -216,9 +216,6 @@ class ProcessMemo:
         if key in entries or len(entries) < self.max_entries:
             entries[key] = value
 
-    def clear(self) -> None:
-        self._state = (0, {})
-
 
 LAYERS: dict[str, Layer] = {}
 
