@@ -17,7 +17,6 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth.models import Group, Permission
-from django.utils import timezone
 from wagtail.models import Page
 
 from home.demo_content import (
@@ -25,6 +24,7 @@ from home.demo_content import (
     DemoRun,
     Kind,
     PageSpec,
+    reference_day,
     register_step,
     sync_pages,
 )
@@ -458,7 +458,7 @@ def _demo_date(year: int, rank: int) -> datetime.datetime:
     """A day of YEAR between January and November (the year before when that day is still to
     come)."""
     when = datetime.datetime(year, 1 + rank % 11, 1 + rank % 28, 10, tzinfo=datetime.UTC)
-    if when > timezone.now():
+    if when.date() > reference_day():
         when = when.replace(year=year - 1)
     return when
 

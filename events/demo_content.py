@@ -24,6 +24,7 @@ from home.demo_content import (
     Kind,
     PageSpec,
     illustration_for,
+    reference_day,
     register_step,
     sync_pages,
 )
@@ -41,7 +42,7 @@ def paris(year: int, month: int, day: int, hour: int, minute: int = 0) -> dateti
 
 def _ahead(weeks: int, weekday: int = 1) -> datetime.date:
     """A date `weeks` weeks from the first day of next month, on `weekday` (0 = Monday)."""
-    today = timezone.localdate()
+    today = reference_day()
     first = (today.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
     start = first + datetime.timedelta(weeks=weeks)
     return start + datetime.timedelta(days=(weekday - start.weekday()) % 7)

@@ -29,13 +29,16 @@ network's 2020 activity report; every person named is fictitious.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import functools
 import io
 import math
 import os
 import secrets
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,6 +49,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.core.files.images import ImageFile
 from django.db import models
+from django.utils import timezone
 from PIL import Image, ImageColor, ImageDraw, ImageFont
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page, Site
@@ -108,6 +112,28 @@ SETTINGS = Kind("réglage", "réglages")
 class Tally:
     created: int = 0
     updated: int = 0
+
+
+# The day the demo's dates are counted from (upcoming sessions, open calls, offers'
+# deadlines): today unless the command is given one. Two runs with the same day build the
+# same content, even when midnight falls between them.
+_REFERENCE_DAY: ContextVar[datetime.date | None] = ContextVar("demo_reference_day", default=None)
+
+
+def reference_day() -> datetime.date:
+    """The day the running demo build counts its dates from (today outside a build)."""
+    return _REFERENCE_DAY.get() or timezone.localdate()
+
+
+@contextmanager
+def counting_from(day: datetime.date | None) -> Iterator[datetime.date]:
+    """Within the block, the demo's dates count from `day` (today when None)."""
+    day = day or timezone.localdate()
+    token = _REFERENCE_DAY.set(day)
+    try:
+        yield day
+    finally:
+        _REFERENCE_DAY.reset(token)
 
 
 @dataclass

@@ -18,7 +18,7 @@ from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 from directory.models import ActorPage, Country, Departement, SustainableDevelopmentGoal, Theme
-from home.demo_content import EDITORS_GROUP, DemoRun, Kind, register_step
+from home.demo_content import EDITORS_GROUP, DemoRun, Kind, reference_day, register_step
 from home.demo_data import Where, check_name, read_records
 
 from .forms import CONSENT_VERSION
@@ -397,7 +397,7 @@ def _editor_permissions() -> int:
 
 def accompaniments_step(run: DemoRun, *, year: int | None = None) -> str:
     """The 2020 accompaniments, the current year's, and the editors' rights on them."""
-    year = year or timezone.localdate().year
+    year = year or reference_day().year
     themes = {theme.slug: theme for theme in Theme.objects.all()}
     goals = {goal.number: goal for goal in SustainableDevelopmentGoal.objects.all()}
     departements = {d.code: d for d in Departement.objects.all()}

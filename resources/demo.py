@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.files.base import ContentFile
-from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.documents import get_document_model
 from wagtail.models import Collection, Page
@@ -31,6 +30,7 @@ from home.demo_content import (
     ensure_pages,
     illustration_for,
     publish_pages,
+    reference_day,
     register_step,
 )
 from home.demo_data import Where, check_name, read_records
@@ -285,7 +285,7 @@ def _body(*sentences: str) -> list[dict]:
 
 
 def _today() -> datetime.date:
-    return timezone.localdate()
+    return reference_day()
 
 
 def news_specs() -> list[tuple[PageSpec, Relations]]:

@@ -19,6 +19,7 @@ built once, at most one open at a time); there is one today.
 
 from __future__ import annotations
 
+import datetime
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.db import transaction
+from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
 DEMO_PASSWORD = "un-mot-de-passe-de-demo-2020"
@@ -43,19 +45,22 @@ class Demo:
     output: str = ""
     # Messages that reached Django's test outbox while the demo was built (none expected).
     outbox: list = field(default_factory=list)
+    # The day its dates count from: a second run counts from the same day, so that a run
+    # that crosses midnight (Paris time) still finds nothing to change.
+    day: datetime.date = field(default_factory=timezone.localdate)
 
     def load_again(self) -> str:
         """Run the command once more, inside the calling test's transaction."""
-        return _load()
+        return _load(self.day)
 
 
-def _load() -> str:
+def _load(day: datetime.date) -> str:
     # Every app's `demo_content` module registers its steps on first import.
     autodiscover_modules("demo_content")
     with pytest.MonkeyPatch.context() as monkeypatch:
         monkeypatch.setenv("DEMO_PASSWORD", DEMO_PASSWORD)
         out = io.StringIO()
-        call_command("load_demo_content", stdout=out)
+        call_command("load_demo_content", date=day, stdout=out)
     return out.getvalue()
 
 
@@ -91,7 +96,7 @@ class DemoDatabase:
             atomic.__enter__()
             try:
                 sent_before = len(getattr(mail, "outbox", []))
-                demo.output = _load()
+                demo.output = _load(demo.day)
                 demo.outbox = list(getattr(mail, "outbox", [])[sent_before:])
                 _render_sections()
             except BaseException:

@@ -5,6 +5,7 @@ check what home's steps put in it; the runs they make themselves run home's step
 
 from __future__ import annotations
 
+import datetime
 import io
 import re
 from http import HTTPStatus
@@ -12,7 +13,8 @@ from http import HTTPStatus
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
+from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 from wagtail.fields import StreamField
 from wagtail.models import (
@@ -408,3 +410,21 @@ def test_home_has_a_description_and_every_page_a_social_image(demo, client):
     page = StandardPage.objects.live().filter(listing_image=None, social_image=None).first()
     html = client.get(page.url).content.decode()
     assert re.search(r'<meta property="og:image" content="http[^"]*/og-default[^"]*\.png">', html)
+
+
+@pytest.mark.django_db
+def test_a_malformed_reference_date_stops_before_anything_is_built():
+    with pytest.raises(
+        CommandError, match=r"date invalide « 03/12/2026 » \(attendu : AAAA-MM-JJ\)"
+    ):
+        call_command("load_demo_content", "--date", "03/12/2026", stdout=io.StringIO())
+
+    assert not Page.objects.filter(depth__gt=1).exclude(slug="home").exists()
+
+
+def test_the_steps_count_from_the_reference_date_given():
+    day = datetime.date(2030, 2, 14)
+
+    with demo_content.counting_from(day):
+        assert demo_content.reference_day() == day
+    assert demo_content.reference_day() == timezone.localdate()

@@ -7,6 +7,8 @@ their steps in their own `demo_content.py` and their texts in their own `demo/` 
 
 from __future__ import annotations
 
+import argparse
+import datetime
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,7 +23,7 @@ from django_tasks.backends.immediate import ImmediateBackend
 from django_tasks.base import Task, TaskResult, TaskResultStatus
 from django_tasks.utils import get_random_id
 
-from home.demo_content import DemoContentError, DemoRun, ordered_steps
+from home.demo_content import DemoContentError, DemoRun, counting_from, ordered_steps
 
 # Loggers that report every page saved and every background task: at the default
 # verbosity they would bury the one-line-per-step progress.
@@ -110,12 +112,33 @@ def quiet_loggers(names: tuple[str, ...]) -> Iterator[None]:
             logger.setLevel(level)
 
 
+def _day(value: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(
+            f"date invalide « {value} » (attendu : AAAA-MM-JJ)"
+        ) from error
+
+
 class Command(BaseCommand):
     help = (
         "Crée ou met à jour le contenu de démonstration : pages, images, réglages du site, "
         "comptes « admin » et « editeur ». Sans effet si tout est déjà en place. "
         "Le mot de passe des comptes vient de DEMO_PASSWORD (sinon il est généré)."
     )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--date",
+            type=_day,
+            default=None,
+            metavar="AAAA-MM-JJ",
+            help=(
+                "Jour à partir duquel les dates de la démonstration sont calculées (sessions "
+                "à venir, appels ouverts, dates limites des offres) ; aujourd'hui par défaut."
+            ),
+        )
 
     def handle(self, *args, **options) -> None:
         # Each installed app's `demo_content` module registers its steps on import.
@@ -132,6 +155,7 @@ class Command(BaseCommand):
                 mail_kept_aside() as outbox,
                 quiet_loggers(chatty),
                 override_settings(TASKS=DEMO_TASKS),
+                counting_from(options["date"]),
                 transaction.atomic(),
             ):
                 for number, step in enumerate(steps, start=1):
