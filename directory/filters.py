@@ -35,6 +35,8 @@ class LenientMultipleChoiceField(forms.MultipleChoiceField):
     def clean(self, value):
         if not isinstance(value, list | tuple):
             value = [value] if value else []
+        if not value:
+            return []
         valid = {str(key) for key, _label in self.choices}
         kept: list[str] = []
         for item in value:
@@ -69,7 +71,8 @@ class DirectoryFilterForm(forms.Form):
         self.fields["college"].choices = choices["college"]
         self.fields["departement"].choices = choices["departement"]
         self.fields["region"].choices = choices["region"]
-        self.fields["pays"].choices = country_choices()
+        # A callable: the 250 countries are listed only when a country is asked for.
+        self.fields["pays"].choices = country_choices
 
 
 @dataclass(frozen=True)

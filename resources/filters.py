@@ -46,7 +46,8 @@ class ListingFilterForm(forms.Form):
         choices = taxonomy_choices()
         self.fields["theme"].choices = choices["theme"]
         self.fields["odd"].choices = choices["odd"]
-        self.fields["pays"].choices = country_choices()
+        # A callable: the 250 countries are listed only when a country is asked for.
+        self.fields["pays"].choices = country_choices
         self.fields["type"].choices = list(kind_choices)
 
 

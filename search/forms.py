@@ -39,7 +39,8 @@ class SearchForm(forms.Form):
         self.fields["theme"].choices = choices["theme"]
         self.fields["odd"].choices = choices["odd"]
         self.fields["departement"].choices = choices["departement"]
-        self.fields["pays"].choices = country_choices()
+        # A callable: the 250 countries are listed only when a country is asked for.
+        self.fields["pays"].choices = country_choices
 
     def clean_q(self) -> str:
         return clean_query(self.cleaned_data["q"])
