@@ -55,6 +55,37 @@ class CustomImage(AbstractImage):
     def default_alt_text(self) -> str:
         return "" if self.alt_text.strip() == "-" else self.alt_text
 
+    # Wagtail 8.0 writes back to the cache the renditions it has just read from it (its
+    # `_from_cache` mark is only set for prefetched ones): each `{% picture %}` of six
+    # renditions cost a second round trip to Redis with their pickles. Renditions read from
+    # the cache are marked, so only those found in the database or created are written.
+    # Wagtail fixed this upstream after 8.0 (wagtail/wagtail#14541).
+
+    def find_existing_renditions(self, *filters: Filter) -> dict[Filter, AbstractRendition]:
+        if self._get_prefetched_renditions() is not None:
+            return super().find_existing_renditions(*filters)
+        Rendition = self.get_rendition_model()
+        by_key = {
+            Rendition.construct_cache_key(self, f.get_cache_key(self), f.spec): f for f in filters
+        }
+        found = {}
+        for key, rendition in Rendition.cache_backend.get_many(list(by_key)).items():
+            rendition.image = self
+            rendition._from_cache = True
+            found[by_key[key]] = rendition
+        missing = [f for f in filters if f not in found]
+        if missing:
+            found.update(super().find_existing_renditions(*missing))
+        return found
+
+    def get_rendition(self, filter: Filter | str) -> AbstractRendition:
+        if not isinstance(filter, Filter | str):
+            return super().get_rendition(filter)  # Wagtail's error for a bad filter
+        # One filter through `get_renditions`, which writes to the cache only what it did
+        # not read from it (its key is the filter's spec as cleaned for SVG images).
+        (rendition,) = self.get_renditions(filter).values()
+        return rendition
+
 
 class CustomRendition(AbstractRendition):
     image = models.ForeignKey(CustomImage, on_delete=models.CASCADE, related_name="renditions")

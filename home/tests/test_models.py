@@ -1,11 +1,12 @@
 from http import HTTPStatus
+from unittest import mock
 
 from django.core.exceptions import ValidationError
 from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
-from home.models import CustomImage, HomePage, StandardPage
+from home.models import CustomImage, CustomRendition, HomePage, StandardPage
 from home.tests.factories import CustomImageFactory, StandardPageFactory, make_site_with_home
 
 
@@ -147,3 +148,32 @@ class ImageModelTests(WagtailPageTestCase):
         self.assertIn('alt="Atelier de formation"', html)
         self.assertIn("© Photo : A. Martin", html)
         self.assertEqual(CustomImage.objects.count(), 1)
+
+    def test_renditions_read_from_the_cache_are_not_written_back(self):
+        image = CustomImageFactory()
+        specs = ("fill-80x60|format-webp", "fill-40x30|format-webp")
+        image.get_renditions(*specs)  # created, then cached
+        fresh = CustomImage.objects.get(pk=image.pk)
+        backend = CustomRendition.cache_backend
+
+        with (
+            mock.patch.object(backend, "set_many", wraps=backend.set_many) as set_many,
+            mock.patch.object(backend, "set", wraps=backend.set) as set_one,
+        ):
+            renditions = fresh.get_renditions(*specs)
+            single = fresh.get_rendition("fill-80x60|format-webp")
+
+        self.assertEqual([r.width for r in renditions.values()], [80, 40])
+        self.assertEqual(single.url, renditions["fill-80x60|format-webp"].url)
+        set_many.assert_not_called()
+        set_one.assert_not_called()
+
+    def test_a_rendition_missing_from_the_cache_is_cached_once_made(self):
+        image = CustomImageFactory()
+        made = image.get_rendition("fill-80x60|format-webp")
+        fresh = CustomImage.objects.get(pk=image.pk)
+
+        with self.assertNumQueries(0):
+            again = fresh.get_rendition("fill-80x60|format-webp")
+
+        self.assertEqual((again.pk, again.width, again.height), (made.pk, 80, 60))
