@@ -4,7 +4,8 @@ A query's ranked match set, its outcomes (one per filters and page), its results
 autocompletion and "did you mean" are kept briefly under `SEARCH`; the page universe (every
 visible page with its facets) is kept longer under `UNIVERSE`. A page saved (not a mere
 draft), moved, published, unpublished or deleted, a privacy restriction or a taxonomy term
-changed bumps both; a document or a collection's restriction changes the matches only.
+changed bumps both; a document, a collection's restriction or a search promotion changes the
+matches only.
 """
 
 from django.db.models.signals import post_delete, post_save
@@ -12,7 +13,7 @@ from wagtail.documents import get_document_model
 from wagtail.models import CollectionViewRestriction, Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from home.caching import Generation, bump_on, layer
+from home.caching import Generation, ProcessMemo, bump_on, layer
 
 SEARCH = Generation("search")
 UNIVERSE = Generation("search-universe")
@@ -61,6 +62,10 @@ SUGGESTIONS = layer(
     generations=(SEARCH,),
     description="« Vouliez-vous dire » et thèmes proposés quand rien n'est trouvé",
 )
+# The normalised queries that have a promotion: most searches have none, and then need no
+# query for them. Promotions are saved rarely (by editors): `SEARCH` also bumps then.
+PROMOTED_QUERIES = ProcessMemo(SEARCH, max_entries=1)
+
 VOCABULARY = layer(
     "search:vocabulary",
     seconds=600,
@@ -101,6 +106,10 @@ def connect() -> None:
     for model in (PageViewRestriction, Theme, SustainableDevelopmentGoal, Country, Departement):
         for signal in (post_save, post_delete):
             bump_on(signal, UNIVERSE, SEARCH, sender=model)
-    for model in (get_document_model(), CollectionViewRestriction):
+    for model in (
+        get_document_model(),
+        CollectionViewRestriction,
+        "wagtailsearchpromotions.SearchPromotion",
+    ):
         for signal in (post_save, post_delete):
             bump_on(signal, SEARCH, sender=model)

@@ -42,7 +42,18 @@ def _too_many(request: HttpRequest, verdict: limits.Verdict) -> HttpResponse:
     return limits.with_retry_after(response, verdict)
 
 
+def _promoted_queries() -> frozenset[str]:
+    return frozenset(
+        SearchPromotion.objects.filter(page__live=True).values_list(
+            "query__query_string", flat=True
+        )
+    )
+
+
 def _promotions(searched: Query) -> list[SearchPromotion]:
+    promoted = caches.PROMOTED_QUERIES.get_or_build("queries", _promoted_queries)
+    if searched.query_string not in promoted:
+        return []
     return list(
         SearchPromotion.objects.filter(query=searched, page__live=True)
         .select_related("page")

@@ -214,6 +214,18 @@ def test_promoted_results_come_first(client, home):
     assert Query.get("adhésion").hits == 1
 
 
+def test_a_promotion_saved_or_deleted_shows_on_the_next_search(client, home):
+    promoted = StandardPageFactory(parent=home, title="Adhérer au réseau")
+    StandardPageFactory(parent=home, title="Adhésion : les statuts")
+    assert "Recommandé" not in _titles(client, "adhésion")  # the promoted queries are kept
+
+    promotion = SearchPromotion.objects.create(query=Query.get("adhésion"), page=promoted)
+    assert "Recommandé" in _titles(client, "adhésion")
+
+    promotion.delete()
+    assert "Recommandé" not in _titles(client, "adhésion")
+
+
 def test_autocomplete_answers_titles_and_types(client, home):
     StandardPageFactory(parent=home, title="Sécurité des déplacements à l'étranger")
     StandardPageFactory(parent=home, title="Culture et patrimoine")
