@@ -18,6 +18,12 @@ HOME_SECTIONS = layer(
     generations=(PAGES,),
     description="Sections rendues de l'accueil (actualités, appels, offres, ressources)",
 )
+FEED_ITEMS = layer(
+    "resources:feed-items",
+    seconds=3600,
+    generations=(PAGES,),
+    description="Articles d'un flux RSS (titre, adresse, résumé, date, thèmes), par jeu de filtres",
+)
 LISTING_FACETS = layer(
     "resources:listing-facets",
     seconds=3600,

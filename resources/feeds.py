@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.contrib.syndication.views import Feed
@@ -10,13 +11,25 @@ from django.utils import timezone
 from django.utils.feedgenerator import Rss201rev2Feed
 from wagtail.models import Site
 
-from . import selectors
+from . import caches, selectors
 
 if TYPE_CHECKING:
     from .filters import ListingFilters
     from .models import ListingIndexPage
 
 FEED_ITEMS = 20
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    """What an entry of the feed shows, read once from its page: the entries change only
+    with a publication (or the day), so they are kept as these records."""
+
+    title: str
+    link: str
+    description: str
+    pubdate: datetime.datetime | None
+    categories: tuple[str, ...]
 
 
 class ListingFeed(Feed):
@@ -48,29 +61,49 @@ class ListingFeed(Feed):
         querystring = self.filters.querystring()
         return self.index.rss_url + (f"?{querystring}" if querystring else "")
 
-    def items(self) -> list:
+    def items(self) -> list[FeedItem]:
+        return caches.FEED_ITEMS.get_or_build(
+            self.index.pk,
+            self.filters.querystring(),
+            timezone.localdate().isoformat(),
+            build=self._build_items,
+        )
+
+    def _build_items(self) -> list[FeedItem]:
         name = self.index.listing
         base = selectors.base_queryset(listing=name)
         filtered = selectors.apply_filters(base, self.filters, listing=name)
         queryset = selectors.cards(filtered, listing=name, images=False)
-        if name in ("news",):
-            return list(queryset[:FEED_ITEMS])
-        # Newest publications first for the other feeds.
-        return list(queryset.order_by("-first_published_at", "-pk")[:FEED_ITEMS])
+        if name != "news":
+            # Newest publications first for the other feeds.
+            queryset = queryset.order_by("-first_published_at", "-pk")
+        return [
+            FeedItem(
+                title=page.title,
+                link=page.get_url(request=self.request),
+                description=page.summary,
+                pubdate=self._pubdate(page),
+                categories=tuple(theme.name for theme in page.themes.all()),
+            )
+            for page in queryset[:FEED_ITEMS]
+        ]
 
-    def item_title(self, item) -> str:
+    def _pubdate(self, page) -> datetime.datetime | None:
+        if self.index.listing == "news":
+            return timezone.make_aware(datetime.datetime.combine(page.date, datetime.time(8)))
+        return page.first_published_at
+
+    def item_title(self, item: FeedItem) -> str:
         return item.title
 
-    def item_description(self, item) -> str:
-        return item.summary
+    def item_description(self, item: FeedItem) -> str:
+        return item.description
 
-    def item_link(self, item) -> str:
-        return item.get_url(request=self.request)
+    def item_link(self, item: FeedItem) -> str:
+        return item.link
 
-    def item_pubdate(self, item) -> datetime.datetime | None:
-        if self.index.listing == "news":
-            return timezone.make_aware(datetime.datetime.combine(item.date, datetime.time(8)))
-        return item.first_published_at
+    def item_pubdate(self, item: FeedItem) -> datetime.datetime | None:
+        return item.pubdate
 
-    def item_categories(self, item) -> list[str]:
-        return [theme.name for theme in item.themes.all()]
+    def item_categories(self, item: FeedItem) -> tuple[str, ...]:
+        return item.categories

@@ -178,6 +178,30 @@ def test_feeds_parse_as_rss_and_keep_filters(request, client, listing):
     assert "theme=eau-assainissement-hygiene" in feed.feed.link
 
 
+def test_a_feed_follows_publications_though_it_keeps_its_entries(client, news_index):
+    first = NewsPageFactory(parent=news_index, title="Assemblée générale du réseau")
+    first.save_revision().publish()
+
+    def titles() -> list[str]:
+        response = client.get("/actualites/rss/")
+        assert response.status_code == HTTPStatus.OK
+        return [entry.title for entry in feedparser.parse(response.content).entries]
+
+    assert titles() == ["Assemblée générale du réseau"]
+    assert titles() == ["Assemblée générale du réseau"]  # the second from the kept entries
+
+    later = NewsPageFactory(
+        parent=news_index,
+        title="Ouverture des inscriptions aux formations",
+        date=first.date + datetime.timedelta(days=1),
+    )
+    later.save_revision().publish()
+    assert titles() == ["Ouverture des inscriptions aux formations", "Assemblée générale du réseau"]
+
+    first.unpublish()
+    assert titles() == ["Ouverture des inscriptions aux formations"]
+
+
 BAD_QUERIES = [
     {"page": "abc"},
     {"page": "-1"},
