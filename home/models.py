@@ -321,6 +321,17 @@ class RememberedSiteSetting:
     request, of the row as it was when `PAGES` last changed."""
 
     @classmethod
+    def for_request(cls, request):
+        # The site from memory too: a view outside the page tree (search, directory, agenda)
+        # would otherwise look its host up in the database on every request.
+        # (Imported here: `home.serving` imports Wagtail's views, which need the models.)
+        from .serving import site_for_request
+
+        if not hasattr(request, "_wagtail_site"):
+            request._wagtail_site = site_for_request(request)
+        return super().for_request(request)
+
+    @classmethod
     def for_site(cls, site):
         if site is None:
             return super().for_site(site)

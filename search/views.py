@@ -97,6 +97,9 @@ def search(request: HttpRequest) -> HttpResponse:
                 "results": results,
                 "elided_range": list(paginator.get_elided_page_range(number)),
                 "facet_groups": outcome.facets,
+                # The facets' rendered checkboxes (a few hundred for a common word) are kept
+                # per query and filters for as long as the results they count.
+                "search_generation": caches.SEARCH.get(),
                 "capped": outcome.capped,
                 "match_limit": selectors.max_matches(),
                 "querystring_base": querystring(query, filters),

@@ -47,6 +47,17 @@ def test_a_page_served_again_is_found_with_fewer_queries(client, section):
     assert "home_navigationsettings" not in tables
 
 
+def test_a_view_outside_the_page_tree_finds_the_site_in_memory_before_any_page(client, section):
+    # The search is a Django view: only its site settings (the page's title, the footer)
+    # need the site, and no page view has remembered it yet.
+    assert client.get("/recherche/", {"q": "réseau"}).status_code == HTTPStatus.OK
+    with CaptureQueriesContext(connection) as second:
+        response = client.get("/recherche/", {"q": "réseau"})
+    assert response.status_code == HTTPStatus.OK
+    tables = " ".join(query["sql"] for query in second.captured_queries)
+    assert "wagtailcore_site" not in tables
+
+
 def test_a_page_renamed_and_published_leaves_its_old_address(client, section):
     client.get("/le-reseau/")
     section.slug = "notre-reseau"

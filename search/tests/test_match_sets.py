@@ -1,6 +1,7 @@
 """The search keeps a query's ranked match set briefly: asking again does not run the
 full-text condition again, and any change to pages or documents is seen at once."""
 
+import re
 from http import HTTPStatus
 
 import pytest
@@ -190,3 +191,33 @@ def test_searches_kept_before_a_publication_commits_are_dropped_after_it(
         callback()  # the transaction commits
     _html, sql = _get(client, "hydraulique")
     assert any(FULL_TEXT in query for query in sql)
+
+
+def test_the_kept_facet_checkboxes_follow_a_renamed_theme_and_a_new_page(client, home):
+    from directory.models import Theme
+    from resources.tests.factories import NewsIndexPageFactory, NewsPageFactory
+
+    theme = Theme.objects.order_by("pk").first()
+    index = NewsIndexPageFactory(parent=home)
+    news = NewsPageFactory(parent=index, title="Hydraulique rurale")
+    news.themes.set([theme])
+    news.save_revision().publish()
+
+    def theme_option() -> str:
+        html, _sql = _get(client, "hydraulique")
+        label = re.search(
+            rf'for="facet-theme-{theme.slug}">([^<]*)<span class="facet-count">\((\d+)', html
+        )
+        assert label, html
+        return f"{label.group(1).strip()} ({label.group(2)})"
+
+    assert theme_option() == f"{theme.name} (1)"
+
+    theme.name = "Hydraulique et territoires"
+    theme.save()
+    assert theme_option() == "Hydraulique et territoires (1)"
+
+    other = NewsPageFactory(parent=index, title="Hydraulique urbaine")
+    other.themes.set([theme])
+    other.save_revision().publish()
+    assert theme_option() == "Hydraulique et territoires (2)"
