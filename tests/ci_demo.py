@@ -12,6 +12,9 @@ environment of the later steps:
 - `CI_DEMO_STATIC`: the production settings' `collectstatic` output (a minute of CPU), read
   by the gunicorn servers of the scripts instead of a copy of their own.
 
+The database as it was once migrated, before the demo, is kept too (`<database>_migrated`,
+`migrated_template()`): a script that needs an empty site copies it instead of migrating.
+
 Without them (a developer's shell), `provide_demo` migrates and loads the demo as before.
 The name does not start with `test_`: pytest never collects it.
 """
@@ -51,6 +54,16 @@ class DemoOutcome:
     ok: bool
     what: str
     detail: str = ""
+
+
+def migrated_name(database: str) -> str:
+    return f"{database}_migrated"
+
+
+def migrated_template() -> str | None:
+    """The CI run's database as migrated, before the demo, when there is one."""
+    source = template()
+    return migrated_name(source) if source else None
 
 
 def template() -> str | None:
@@ -136,11 +149,17 @@ def _copy(env: dict[str, str], database: str, source: str) -> DemoOutcome:
     )
 
 
-def _build(env: dict[str, str]) -> DemoOutcome:
+def _build(env: dict[str, str], *, keep_migrated: str | None = None) -> DemoOutcome:
+    """Migrate and load the demo; with `keep_migrated`, the database as migrated is first
+    copied under that name."""
     began = time.monotonic()
     result = manage(env, "migrate", "--no-input", timeout=DEMO_TIMEOUT)
     if result.returncode != 0:
         return DemoOutcome(False, "manage.py migrate succeeds", _tail(result))
+    if keep_migrated:
+        database = env["DATABASE_URL"].rsplit("/", 1)[-1]
+        clone_database(database, keep_migrated)
+        say(f"  demo: migrated database kept as {keep_migrated}")
     migrated = time.monotonic() - began
     say(f"  demo: migrated in {migrated:.0f} s; loading the demo")
     result = manage(env, "load_demo_content", timeout=DEMO_TIMEOUT)
@@ -204,7 +223,7 @@ def build(database: str, media_root: Path, static_root: Path) -> int:
     env = production_env(database, media_root, static_root)
     say(f"Demo for the CI scripts: database {database}, media {media_root}")
     recreate_database(database)
-    outcome = _build(env)
+    outcome = _build(env, keep_migrated=migrated_name(database))
     if not outcome.ok:
         say(outcome.detail)
         say("Demo for the CI scripts: FAILED (each script will build its own)")
