@@ -241,6 +241,37 @@ def test_the_map_is_used_with_the_keyboard_down_to_actors_at_one_address(
     assert browser_page.errors == []
 
 
+def redrawn_after(page, key: str) -> int:
+    """Presses `key` on the map (+ or − zoom) and waits for its clusters to be drawn again
+    (every cluster on the map a new one), then returns every marker accounted for."""
+    page.evaluate(
+        """() => document.querySelectorAll("#directory-map .marker-cluster")
+            .forEach((cluster) => { cluster.dataset.before = "1"; })"""
+    )
+    page.keyboard.press(key)
+    page.wait_for_function(
+        """() => {
+            const clusters = [...document.querySelectorAll("#directory-map .marker-cluster")];
+            return clusters.length > 0 && clusters.every((cluster) => !cluster.dataset.before);
+        }"""
+    )
+    return markers_on_map(page)
+
+
+def test_the_first_clusters_and_the_index_drawn_after_them_count_every_actor(
+    live_server, directory, browser_page: BrowserPage
+) -> None:
+    """The clusters of the opening zoom are drawn before Supercluster's index is built; the
+    other zooms come from the index. Both account for every actor on the map, once."""
+    page = browser_page.page
+    page.goto(f"{live_server.url}/annuaire/", wait_until="load")
+    assert markers_on_map(page) == 9
+    page.locator("#directory-map").focus()
+    assert redrawn_after(page, "-") == 9  # one level out: from the index
+    assert redrawn_after(page, "=") == 9  # back to the opening zoom and its first clusters
+    assert browser_page.errors == []
+
+
 def test_the_projects_map_lists_the_projects_drawn_at_one_place(
     live_server, directory, browser_page: BrowserPage
 ) -> None:

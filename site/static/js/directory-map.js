@@ -127,26 +127,122 @@
      * nearly every point stands alone: the levels above it would nearly double the indexing time. */
     var INDEX_MAX_ZOOM = 16;
 
-    /* Clusters with Supercluster: the points are indexed once, for the zoom levels up to
-     * INDEX_MAX_ZOOM, and only what the current view holds is drawn (a few dozen markers
-     * instead of one per point), again after each move or zoom. A point keeps its marker
-     * (and its popup) while it stays in view. A cluster zooms in when clicked or opened
-     * with Enter. Past INDEX_MAX_ZOOM every point is drawn on its own, except points at the
-     * same address: one marker with their count, which lists them in a popup. */
+    // Supercluster's unit for the radius: 512 to a tile's width (its `extent` option).
+    var CLUSTER_EXTENT = 512;
+
+    // After the first frame is drawn: when the browser is idle, or soon after without it.
+    function whenIdle(callback) {
+        if (window.requestIdleCallback) {
+            window.requestIdleCallback(callback, { timeout: 1000 });
+        } else {
+            window.requestAnimationFrame(function () { setTimeout(callback, 0); });
+        }
+    }
+
+    /* The points clustered at one zoom, in one pass, as Supercluster clusters its highest
+     * level: each point not yet taken takes every point not yet taken within CLUSTER_RADIUS
+     * of it, and they make one cluster at their centre (a point that takes none stays
+     * alone). The points are bucketed in a grid of cells as wide as the radius, so only the
+     * 3 × 3 cells around a point are searched. A few milliseconds for 10,000 points, where
+     * Supercluster's index of every level takes about 100 on a page that has just loaded.
+     * Returns [{ lat, lng, members: [indexes of points] }]. */
+    function clustersAt(points, zoom) {
+        var scale = CLUSTER_EXTENT * Math.pow(2, zoom);
+        var radius = CLUSTER_RADIUS;
+        var count = points.length;
+        var xs = new Float64Array(count);
+        var ys = new Float64Array(count);
+        var cells = new Map();
+        var columns = 4194304; // more cells than a row holds up to INDEX_MAX_ZOOM + 1
+        var i, j, k;
+        for (i = 0; i < count; i++) {
+            // Web Mercator, as Supercluster projects (0 to `scale` across the world).
+            var sin = Math.sin(points[i].lat * Math.PI / 180);
+            xs[i] = (points[i].lng / 360 + 0.5) * scale;
+            ys[i] = (0.5 - 0.25 * Math.log((1 + sin) / (1 - sin)) / Math.PI) * scale;
+            var key = Math.floor(xs[i] / radius) * columns + Math.floor(ys[i] / radius);
+            var cell = cells.get(key);
+            if (cell) {
+                cell.push(i);
+            } else {
+                cells.set(key, [i]);
+            }
+        }
+        var taken = new Uint8Array(count);
+        var groups = [];
+        var limit = radius * radius;
+        for (i = 0; i < count; i++) {
+            if (taken[i]) {
+                continue;
+            }
+            taken[i] = 1;
+            var members = [i];
+            var sumX = xs[i];
+            var sumY = ys[i];
+            var column = Math.floor(xs[i] / radius);
+            var row = Math.floor(ys[i] / radius);
+            for (var dx = -1; dx <= 1; dx++) {
+                for (var dy = -1; dy <= 1; dy++) {
+                    var near = cells.get((column + dx) * columns + row + dy);
+                    for (k = 0; near && k < near.length; k++) {
+                        j = near[k];
+                        var ex = xs[j] - xs[i];
+                        var ey = ys[j] - ys[i];
+                        if (!taken[j] && ex * ex + ey * ey <= limit) {
+                            taken[j] = 1;
+                            members.push(j);
+                            sumX += xs[j];
+                            sumY += ys[j];
+                        }
+                    }
+                }
+            }
+            var y = sumY / members.length / scale;
+            groups.push({
+                lat: 360 * Math.atan(Math.exp((180 - 360 * y) * Math.PI / 180)) / Math.PI - 90,
+                lng: (sumX / members.length / scale - 0.5) * 360,
+                members: members,
+            });
+        }
+        return groups;
+    }
+
+    /* Clusters drawn from two sources, so that the first ones come sooner:
+     * - at the opening zoom (where the map fits the points), `clustersAt` that zoom, computed
+     *   before the first draw;
+     * - at every other zoom, Supercluster's index of the levels up to INDEX_MAX_ZOOM, built
+     *   once the first clusters are on screen and the browser is idle (or on the first zoom,
+     *   if that comes first). Supercluster builds each level from the one above it, all of
+     *   them at once: building it before the first draw is what made the map slow to show.
+     * Each zoom keeps its source: nothing drawn changes when the index is ready.
+     * Only what the current view holds is drawn (a few dozen markers instead of one per
+     * point), again after each move or zoom. A point keeps its marker (and its popup) while
+     * it stays in view. A cluster zooms in when clicked or opened with Enter: to the zoom at
+     * which Supercluster splits it, or, at the opening zoom, to the bounds of its points.
+     * Past INDEX_MAX_ZOOM every point is drawn on its own, except points at the same
+     * address: one marker with their count, which lists them in a popup. */
     function clusterLayer(map, element, points, isProjects) {
         var layer = L.layerGroup().addTo(map);
-        var index = new window.Supercluster({
-            radius: CLUSTER_RADIUS,
-            minZoom: Math.max(0, Math.floor(map.getMinZoom())),
-            maxZoom: INDEX_MAX_ZOOM,
-        });
+        var openingZoom = Math.round(map.getZoom());
+        var opening = openingZoom <= INDEX_MAX_ZOOM ? clustersAt(points, openingZoom) : null;
+        var index = null;
+        function fullIndex() {
+            if (!index) {
+                index = new window.Supercluster({
+                    radius: CLUSTER_RADIUS,
+                    extent: CLUSTER_EXTENT,
+                    minZoom: Math.max(0, Math.floor(map.getMinZoom())),
+                    maxZoom: INDEX_MAX_ZOOM,
+                });
+                index.load(points.map(function (point, i) {
+                    return { type: "Feature", properties: { index: i }, geometry: { type: "Point", coordinates: [point.lng, point.lat] } };
+                }));
+            }
+            return index;
+        }
         var pointMarkers = new Array(points.length);
         var shown = {}; // key -> marker drawn now
         var clusterLabel = element.dataset.clusterLabel || "{count}";
-
-        index.load(points.map(function (point, i) {
-            return { type: "Feature", properties: { index: i }, geometry: { type: "Point", coordinates: [point.lng, point.lat] } };
-        }));
 
         function onOpen(marker, open) {
             marker.on("click", open);
@@ -233,16 +329,50 @@
             });
         }
 
+        /* A cluster of the opening zoom: the view that holds its points, at least one level
+         * closer, and no closer than where Supercluster would still split them (points at
+         * one address are never split: past INDEX_MAX_ZOOM they are listed). */
+        function openingClusterMarker(group) {
+            return countMarker(L.latLng(group.lat, group.lng), group.members.length, function () {
+                var bounds = L.latLngBounds(group.members.map(function (i) {
+                    return [points[i].lat, points[i].lng];
+                }));
+                var zoom = Math.min(INDEX_MAX_ZOOM + 1, map.getBoundsZoom(bounds));
+                map.setView(bounds.getCenter(), Math.max(openingZoom + 1, zoom));
+            });
+        }
+
+        // The view's clusters and points at the opening zoom, keyed as `draw` keys them.
+        function drawOpening(bounds, next) {
+            for (var g = 0; g < opening.length; g++) {
+                var group = opening[g];
+                if (!bounds.contains([group.lat, group.lng])) {
+                    continue;
+                }
+                if (group.members.length > 1) {
+                    next["o" + g] = shown["o" + g] || openingClusterMarker(group);
+                } else {
+                    var i = group.members[0];
+                    next["p" + i] = shown["p" + i] || pointMarker(i);
+                }
+            }
+        }
+
         function draw() {
             var bounds = map.getBounds().pad(0.25);
             var zoom = Math.round(map.getZoom());
-            var features = index.getClusters(
-                [Math.max(-180, bounds.getWest()), Math.max(-85, bounds.getSouth()),
-                    Math.min(180, bounds.getEast()), Math.min(85, bounds.getNorth())],
-                zoom
-            );
             var next = {};
             var places = {}; // past INDEX_MAX_ZOOM: "lat,lng" -> indexes of the points there
+            var features = [];
+            if (opening && zoom === openingZoom) {
+                drawOpening(bounds, next);
+            } else {
+                features = fullIndex().getClusters(
+                    [Math.max(-180, bounds.getWest()), Math.max(-85, bounds.getSouth()),
+                        Math.min(180, bounds.getEast()), Math.min(85, bounds.getNorth())],
+                    zoom
+                );
+            }
             features.forEach(function (feature) {
                 var props = feature.properties;
                 if (props.cluster) {
@@ -289,6 +419,7 @@
 
         map.on("moveend", draw);
         draw();
+        whenIdle(fullIndex);
     }
 
     function directoryMap(element) {
