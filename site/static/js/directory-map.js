@@ -143,8 +143,8 @@
      * level: each point not yet taken takes every point not yet taken within CLUSTER_RADIUS
      * of it, and they make one cluster at their centre (a point that takes none stays
      * alone). The points are bucketed in a grid of cells as wide as the radius, so only the
-     * 3 × 3 cells around a point are searched. A few milliseconds for 10,000 points, where
-     * Supercluster's index of every level takes about 100 on a page that has just loaded.
+     * 3 × 3 cells around a point are searched. About 10 ms for 10,000 points on a page that
+     * has just loaded, where Supercluster's index of every level takes about 100.
      * Returns [{ lat, lng, members: [indexes of points] }]. */
     function clustersAt(points, zoom) {
         var scale = CLUSTER_EXTENT * Math.pow(2, zoom);
@@ -330,8 +330,8 @@
         }
 
         /* A cluster of the opening zoom: the view that holds its points, at least one level
-         * closer, and no closer than where Supercluster would still split them (points at
-         * one address are never split: past INDEX_MAX_ZOOM they are listed). */
+         * closer and at most one past INDEX_MAX_ZOOM (points at one address, which no zoom
+         * separates, are listed there), as far as Supercluster's expansion zoom goes. */
         function openingClusterMarker(group) {
             return countMarker(L.latLng(group.lat, group.lng), group.members.length, function () {
                 var bounds = L.latLngBounds(group.members.map(function (i) {
