@@ -51,7 +51,15 @@ class LenientMultipleChoiceField(forms.MultipleChoiceField):
 
 
 class CountryCodeField(LenientMultipleChoiceField):
+    """Country codes, among every country. The choices are a callable: the 250 countries
+    are listed (in the active language) only when a country is asked for, not each time a
+    form is built."""
+
     normalise_upper = True
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("choices", country_choices)
+        super().__init__(**kwargs)
 
 
 class DirectoryFilterForm(forms.Form):
@@ -71,8 +79,6 @@ class DirectoryFilterForm(forms.Form):
         self.fields["college"].choices = choices["college"]
         self.fields["departement"].choices = choices["departement"]
         self.fields["region"].choices = choices["region"]
-        # A callable: the 250 countries are listed only when a country is asked for.
-        self.fields["pays"].choices = country_choices
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy as _
 
 from directory.filters import CountryCodeField, LenientMultipleChoiceField
 from directory.selectors import taxonomy_choices
-from home.facets import country_choices
 
 FILTER_NAMES = ("theme", "odd", "pays", "type", "annee")
 MIN_YEAR, MAX_YEAR = 1900, 2100
@@ -46,8 +45,6 @@ class ListingFilterForm(forms.Form):
         choices = taxonomy_choices()
         self.fields["theme"].choices = choices["theme"]
         self.fields["odd"].choices = choices["odd"]
-        # A callable: the 250 countries are listed only when a country is asked for.
-        self.fields["pays"].choices = country_choices
         self.fields["type"].choices = list(kind_choices)
 
 

@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 
 from directory.filters import CountryCodeField, LenientMultipleChoiceField
 from directory.selectors import taxonomy_choices
-from home.facets import country_choices
 
 from .universe import FACET_NAMES, SearchFilters, type_labels
 
@@ -39,8 +38,6 @@ class SearchForm(forms.Form):
         self.fields["theme"].choices = choices["theme"]
         self.fields["odd"].choices = choices["odd"]
         self.fields["departement"].choices = choices["departement"]
-        # A callable: the 250 countries are listed only when a country is asked for.
-        self.fields["pays"].choices = country_choices
 
     def clean_q(self) -> str:
         return clean_query(self.cleaned_data["q"])
