@@ -31,7 +31,10 @@ EXPORTS = layer(
     "directory:export",
     seconds="DIRECTORY_EXPORT_CACHE_SECONDS",
     generations=(DIRECTORY,),
-    description="Exports GeoJSON et CSV compressés, par adresse et jeu de filtres",
+    description=(
+        "Exports GeoJSON et CSV compressés, flux et groupes d'ouverture de la carte, "
+        "par adresse et jeu de filtres"
+    ),
 )
 MAP_POPUPS = layer(
     "directory:map-popup",

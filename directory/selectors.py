@@ -25,6 +25,7 @@ from home.exports import SPREADSHEET, CsvDialect, choice_label, csv_text
 from home.facets import ActiveFilter, Facet, FacetOption, active_filters, labelled_by_label, options
 
 from . import caches
+from .map_opening import map_opening
 from .models import (
     ActorPage,
     College,
@@ -721,6 +722,36 @@ def cached_export(
             kind=kind, filters=filters, directory=find_directory(), dialect=dialect
         ),
     )
+
+
+def cached_map_opening(
+    *, scope: str, filters: DirectoryFilters, find_directory: Callable[[], DirectoryPage]
+) -> dict[str, Any] | None:
+    """The map's opening bounds and clusters (`map_opening.map_opening`) of the filtered
+    actors, cached like the exports. Computed from the light feed `actors.map.json` as the
+    browser gets it (from the cache, where this puts it when missing: the browser asks for
+    it next), so the page and the feed hold the same points."""
+    return caches.EXPORTS.get_or_build(
+        "map-opening",
+        scope,
+        last_publication_marker(),
+        filters.cache_key(),
+        # A list around the value: a feed with no point gives None, which is kept too.
+        build=lambda: [
+            map_opening(
+                orjson.loads(
+                    gzip.decompress(
+                        cached_export(
+                            kind="actors.map.json",
+                            scope=scope,
+                            filters=filters,
+                            find_directory=find_directory,
+                        )
+                    )
+                )
+            )
+        ],
+    )[0]
 
 
 def cached_actor_popup(

@@ -272,6 +272,55 @@ def test_the_first_clusters_and_the_index_drawn_after_them_count_every_actor(
     assert browser_page.errors == []
 
 
+# Every marker drawn, in clusters or alone, whether or not the feed has loaded.
+MARKERS_DRAWN = """() => [...document.querySelectorAll(
+        "#directory-map .leaflet-marker-pane .leaflet-marker-icon")]
+    .reduce((total, icon) => total + (icon.classList.contains("marker-cluster")
+        ? parseInt(icon.textContent, 10) || 0 : 1), 0)"""
+
+
+def test_the_first_clusters_come_from_the_page_before_the_feed_arrives(
+    live_server, directory, browser_page: BrowserPage
+) -> None:
+    """The page carries the opening zoom's clusters: the map draws them while its feed is
+    held back, and the feed, once let through, serves the other zooms. A lone actor drawn
+    from the page opens its popup."""
+    # Limoges, far from the others: alone at the opening zoom.
+    ActorPageFactory(
+        parent=directory,
+        title="Limousin Solidaire",
+        location="SRID=4326;POINT(1.2611 45.8336)",
+        departement=departement("87"),
+    )
+    page = browser_page.page
+    held = []
+    # Neither answered nor refused until let through.
+    page.route("**/actors.map.json*", lambda route: held.append(route))
+    page.goto(f"{live_server.url}/annuaire/", wait_until="load")
+    page.wait_for_function(f"() => ({MARKERS_DRAWN})() === 10")
+    assert held, "the map asked for its feed"
+    assert page.get_attribute("#directory-map", "data-loaded") is None  # the feed is not in
+    assert page.locator("#directory-map .marker-cluster").count() >= 1
+    # A lone actor from the page: its popup is fetched when it opens.
+    page.locator("#directory-map").focus()
+    lone = page.locator("#directory-map .leaflet-marker-icon:not(.marker-cluster)")
+    name = lone.first.get_attribute("title")
+    lone.first.click()
+    popup = page.locator(".leaflet-popup-content .map-popup")
+    popup.wait_for()
+    assert name in popup.inner_text()
+    page.keyboard.press("Escape")
+
+    for route in held:
+        route.continue_()
+    page.wait_for_function(MARKERS_ON_MAP)  # the feed loaded: `data-loaded` set, all counted
+    assert page.get_attribute("#directory-map", "data-loaded") == "10"
+    page.locator("#directory-map").focus()
+    assert redrawn_after(page, "-") == 10  # one level out: from the feed's index
+    assert redrawn_after(page, "=") == 10  # back to the page's clusters
+    assert browser_page.errors == []
+
+
 def test_the_projects_map_lists_the_projects_drawn_at_one_place(
     live_server, directory, browser_page: BrowserPage
 ) -> None:

@@ -207,24 +207,49 @@
         return groups;
     }
 
+    /* The opening zoom's groups, in one shape whatever their source: `{ lat, lng, count }`
+     * and, for a cluster, `bounds` ([[south, west], [north, east]]) or `members` (indexes
+     * of the feed's points); for a lone point, `index` (in the feed) or `point` (its own
+     * `lat`, `lng`, `id` and `name`). */
+    function openingFromPage(rows) {
+        return rows.map(function (row) {
+            // [lat, lng, count, south, west, north, east] or [lat, lng, 1, id, name]
+            return row[2] > 1
+                ? { lat: row[0], lng: row[1], count: row[2], bounds: [[row[3], row[4]], [row[5], row[6]]] }
+                : { lat: row[0], lng: row[1], count: 1, point: { lat: row[0], lng: row[1], id: row[3], name: row[4] } };
+        });
+    }
+
+    function openingFromPoints(points, zoom) {
+        return clustersAt(points, zoom).map(function (group) {
+            return group.members.length > 1
+                ? { lat: group.lat, lng: group.lng, count: group.members.length, members: group.members }
+                : { lat: group.lat, lng: group.lng, count: 1, index: group.members[0] };
+        });
+    }
+
     /* Clusters drawn from two sources, so that the first ones come sooner:
-     * - at the opening zoom (where the map fits the points), `clustersAt` that zoom, computed
-     *   before the first draw;
-     * - at every other zoom, Supercluster's index of the levels up to INDEX_MAX_ZOOM, built
-     *   once the first clusters are on screen and the browser is idle (or on the first zoom,
-     *   if that comes first). Supercluster builds each level from the one above it, all of
-     *   them at once: building it before the first draw is what made the map slow to show.
-     * Each zoom keeps its source: nothing drawn changes when the index is ready.
+     * - at the opening zoom (where the map fits the points), the groups the page carries
+     *   (computed by the server for the zooms a map can open at, `directory/map_opening.py`),
+     *   drawn before the feed arrives; or, without them, `clustersAt` that zoom on the feed's
+     *   points;
+     * - at every other zoom, Supercluster's index of the feed's points up to INDEX_MAX_ZOOM,
+     *   built once the first clusters are on screen and the browser is idle (or on the first
+     *   zoom, if that comes first). Supercluster builds each level from the one above it,
+     *   all of them at once: building it before the first draw is what made the map slow to
+     *   show.
+     * Each zoom keeps its source: nothing drawn changes when the feed or the index is ready.
      * Only what the current view holds is drawn (a few dozen markers instead of one per
      * point), again after each move or zoom. A point keeps its marker (and its popup) while
      * it stays in view. A cluster zooms in when clicked or opened with Enter: to the zoom at
      * which Supercluster splits it, or, at the opening zoom, to the bounds of its points.
      * Past INDEX_MAX_ZOOM every point is drawn on its own, except points at the same
-     * address: one marker with their count, which lists them in a popup. */
-    function clusterLayer(map, element, points, isProjects) {
+     * address: one marker with their count, which lists them in a popup.
+     * `opening` is the page's groups, or null; `load(points)` gives the feed's points. */
+    function clusterLayer(map, element, isProjects, opening) {
         var layer = L.layerGroup().addTo(map);
         var openingZoom = Math.round(map.getZoom());
-        var opening = openingZoom <= INDEX_MAX_ZOOM ? clustersAt(points, openingZoom) : null;
+        var points = null; // the feed's, once loaded
         var index = null;
         function fullIndex() {
             if (!index) {
@@ -240,7 +265,8 @@
             }
             return index;
         }
-        var pointMarkers = new Array(points.length);
+        var pointMarkers = []; // by index in the feed
+        var openingMarkers = []; // by index in `opening`
         var shown = {}; // key -> marker drawn now
         var clusterLabel = element.dataset.clusterLabel || "{count}";
 
@@ -253,16 +279,19 @@
             });
         }
 
+        function markerOf(point) {
+            var marker = L.marker([point.lat, point.lng], { title: point.name, alt: point.name, keyboard: true });
+            if (isProjects) {
+                marker.bindPopup(projectPopup(point.props)); // Leaflet opens it
+            } else {
+                onOpen(marker, function () { openActorPopup(marker, point, element.dataset.popupUrl); });
+            }
+            return marker;
+        }
+
         function pointMarker(i) {
             if (!pointMarkers[i]) {
-                var point = points[i];
-                var marker = L.marker([point.lat, point.lng], { title: point.name, alt: point.name, keyboard: true });
-                if (isProjects) {
-                    marker.bindPopup(projectPopup(point.props)); // Leaflet opens it
-                } else {
-                    onOpen(marker, function () { openActorPopup(marker, point, element.dataset.popupUrl); });
-                }
-                pointMarkers[i] = marker;
+                pointMarkers[i] = markerOf(points[i]);
             }
             return pointMarkers[i];
         }
@@ -333,8 +362,8 @@
          * closer and at most one past INDEX_MAX_ZOOM (points at one address, which no zoom
          * separates, are listed there), as far as Supercluster's expansion zoom goes. */
         function openingClusterMarker(group) {
-            return countMarker(L.latLng(group.lat, group.lng), group.members.length, function () {
-                var bounds = L.latLngBounds(group.members.map(function (i) {
+            return countMarker(L.latLng(group.lat, group.lng), group.count, function () {
+                var bounds = L.latLngBounds(group.bounds || group.members.map(function (i) {
                     return [points[i].lat, points[i].lng];
                 }));
                 var zoom = Math.min(INDEX_MAX_ZOOM + 1, map.getBoundsZoom(bounds));
@@ -342,18 +371,19 @@
             });
         }
 
-        // The view's clusters and points at the opening zoom, keyed as `draw` keys them.
+        // The view's groups at the opening zoom, keyed as `draw` keys them.
         function drawOpening(bounds, next) {
             for (var g = 0; g < opening.length; g++) {
                 var group = opening[g];
                 if (!bounds.contains([group.lat, group.lng])) {
                     continue;
                 }
-                if (group.members.length > 1) {
-                    next["o" + g] = shown["o" + g] || openingClusterMarker(group);
+                if (group.count > 1) {
+                    next["o" + g] = shown["o" + g] || (openingMarkers[g] = openingMarkers[g] || openingClusterMarker(group));
+                } else if (group.point) {
+                    next["o" + g] = shown["o" + g] || (openingMarkers[g] = openingMarkers[g] || markerOf(group.point));
                 } else {
-                    var i = group.members[0];
-                    next["p" + i] = shown["p" + i] || pointMarker(i);
+                    next["p" + group.index] = shown["p" + group.index] || pointMarker(group.index);
                 }
             }
         }
@@ -366,13 +396,13 @@
             var features = [];
             if (opening && zoom === openingZoom) {
                 drawOpening(bounds, next);
-            } else {
+            } else if (points) {
                 features = fullIndex().getClusters(
                     [Math.max(-180, bounds.getWest()), Math.max(-85, bounds.getSouth()),
                         Math.min(180, bounds.getEast()), Math.min(85, bounds.getNorth())],
                     zoom
                 );
-            }
+            } // else: zoomed before the feed arrived; drawn when it does
             features.forEach(function (feature) {
                 var props = feature.properties;
                 if (props.cluster) {
@@ -418,8 +448,33 @@
         }
 
         map.on("moveend", draw);
-        draw();
-        whenIdle(fullIndex);
+        if (opening) {
+            draw();
+        }
+        return {
+            load: function (loaded) {
+                points = loaded;
+                if (!opening && openingZoom <= INDEX_MAX_ZOOM) {
+                    opening = openingFromPoints(points, openingZoom);
+                }
+                draw();
+                whenIdle(fullIndex);
+            },
+        };
+    }
+
+    // The groups the page carries for the map's opening view, or null.
+    function pageOpening(element) {
+        var script = element.dataset.opening && document.getElementById(element.dataset.opening);
+        if (!script) {
+            return null;
+        }
+        try {
+            var opening = JSON.parse(script.textContent);
+            return opening && opening.bounds && opening.zooms ? opening : null;
+        } catch (error) {
+            return null;
+        }
     }
 
     function directoryMap(element) {
@@ -437,7 +492,19 @@
             // The actors are in France: the levels that show the whole world are not indexed.
             map.setMinZoom(ACTORS_MIN_ZOOM);
         }
-        map.setView([45.2, 0.3], 6);
+        var fit = { padding: [24, 24], maxZoom: 12, animate: false };
+        var layer = null;
+        var opening = pageOpening(element);
+        if (opening) {
+            // The view first, then the clusters: they are drawn once, at the final zoom.
+            var b = opening.bounds;
+            map.fitBounds([[b[0], b[1]], [b[2], b[3]]], fit);
+            var groups = opening.zooms[String(Math.round(map.getZoom()))];
+            // A map of a size the page did not plan for clusters the feed itself.
+            layer = clusterLayer(map, element, isProjects, groups ? openingFromPage(groups) : null);
+        } else {
+            map.setView([45.2, 0.3], 6);
+        }
         fetch(element.dataset.geojsonUrl, { headers: { Accept: "application/json, application/geo+json" } })
             .then(function (response) {
                 if (!response.ok) {
@@ -447,11 +514,13 @@
             })
             .then(function (feed) {
                 var points = feedPoints(feed);
-                // The view first, then the clusters: they are drawn once, at the final zoom.
-                if (points.length) {
-                    map.fitBounds(pointsBounds(points), { padding: [24, 24], maxZoom: 12, animate: false });
+                if (!layer) {
+                    if (points.length) {
+                        map.fitBounds(pointsBounds(points), fit);
+                    }
+                    layer = clusterLayer(map, element, isProjects, null);
                 }
-                clusterLayer(map, element, points, isProjects);
+                layer.load(points);
                 element.dataset.loaded = String(points.length);
             })
             .catch(function () {
