@@ -114,18 +114,13 @@ def _map_opening(
     the cache scope its request will have (`export`), which this fills for it. None where
     that feed answers 404 (a draft or a restricted directory): nothing is cached then."""
 
-    def public_directory() -> DirectoryPage:
-        if not directory.live or directory.get_view_restrictions().exists():
-            raise Http404
-        return directory
-
     parts = urlsplit(directory.export_url("actors.map.json"))
     page_path = parts.path.lstrip("/").removesuffix("actors.map.json")
     try:
         return selectors.cached_map_opening(
             scope=f"{parts.netloc or request.get_host()}/{page_path}",
             filters=filters,
-            find_directory=public_directory,
+            find_directory=lambda: _public_or_404(directory),
         )
     except Http404:
         return None
@@ -188,11 +183,14 @@ def _find_directory(request: HttpRequest, page_path: str) -> DirectoryPage:
 
     route = Page.route_for_request(request, page_path)
     directory = route[0] if route else None
-    if (
-        not isinstance(directory, DirectoryPage)
-        or not directory.live
-        or directory.get_view_restrictions().exists()
-    ):
+    if not isinstance(directory, DirectoryPage):
+        raise Http404
+    return _public_or_404(directory)
+
+
+def _public_or_404(directory: DirectoryPage) -> DirectoryPage:
+    """The directory if its exports are public (live, no view restriction), else 404."""
+    if not directory.live or directory.get_view_restrictions().exists():
         raise Http404
     return directory
 
