@@ -16,6 +16,7 @@ from django.utils.functional import Promise
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 
 from directory.models import ActorPage, ProjectPage
 from directory.registration_forms import validate_siret
@@ -80,7 +81,14 @@ class Cleaned:
 
 
 def _unknown(label: str | Promise, values: list[str]) -> str:
-    return _("%(label)s inconnu(s) : %(values)s") % {
+    """The column's label first ("Thématique : libellé inconnu « … »"), so that the
+    wording agrees whatever the label's gender and number."""
+    message = ngettext(
+        "%(label)s : libellé inconnu %(values)s",
+        "%(label)s : libellés inconnus %(values)s",
+        len(values),
+    )
+    return message % {
         "label": label,
         "values": ", ".join(f"« {value} »" for value in values),
     }

@@ -57,7 +57,7 @@ def test_an_editor_imports_fixes_a_label_and_reimports_with_no_change(editor_cli
     assert '<li data-status="new"><strong>147</strong> nouveau</li>' in html
     assert '<li data-status="invalid"><strong>2</strong> invalide</li>' in html
     assert '<li data-status="duplicate"><strong>1</strong> doublon possible</li>' in html
-    assert f"Thématique inconnu(s) : « {UNKNOWN_SECTOR} »" in html
+    assert f"Thématique : libellé inconnu « {UNKNOWN_SECTOR} »" in html
     assert f"SIRET invalide : « {BAD_SIRET} »" in html
     assert "même SIRET que la ligne 3" in html
     assert "Colonnes ignorées : Date de saisie" in html

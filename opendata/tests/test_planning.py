@@ -124,7 +124,7 @@ def test_an_unknown_label_is_invalid_until_a_mapping_teaches_it(directory, edito
     data = one_actor(Secteurs=f"Santé; {UNKNOWN_SECTOR}")
     row = dry_run(data).rows[0]
     assert row.status == "invalid"
-    assert row.errors == [f"Thématique inconnu(s) : « {UNKNOWN_SECTOR} »"]
+    assert row.errors == [f"Thématique : libellé inconnu « {UNKNOWN_SECTOR} »"]
 
     water = themes("eau-assainissement-hygiene")[0]
     LabelMapping.objects.create(
@@ -164,9 +164,14 @@ def test_sdgs_given_as_numbers_or_names(directory, cell, numbers):
 @pytest.mark.parametrize(
     ("column", "value", "message"),
     [
-        ("ODD", "ODD 18", "ODD inconnu(s) : « ODD 18 »"),
-        ("Pays d'intervention", "Atlantide", "Pays inconnu(s) : « Atlantide »"),
-        ("Type", "Club", "Type de structure inconnu(s) : « Club »"),
+        ("ODD", "ODD 18", "ODD : libellé inconnu « ODD 18 »"),
+        ("Pays d'intervention", "Atlantide", "Pays : libellé inconnu « Atlantide »"),
+        (
+            "Pays d'intervention",
+            "Atlantide; Bénin; Lémurie",
+            "Pays : libellés inconnus « Atlantide », « Lémurie »",
+        ),
+        ("Type", "Club", "Type de structure : libellé inconnu « Club »"),
         ("Code postal", "330001", "Code postal invalide : « 330001 »"),
         ("Code postal", "F-33", "Code postal invalide : « F-33 »"),
         ("RNA", "W12", "Numéro RNA invalide : « W12 »"),
