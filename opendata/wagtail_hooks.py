@@ -4,6 +4,7 @@ page and on the open-data page."""
 
 from __future__ import annotations
 
+from django.template.loader import render_to_string
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -12,6 +13,7 @@ from wagtail.admin.widgets import Button
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from directory.member_hooks import MEMBER_SPACE_SECTIONS_HOOK
 from directory.models import ActorPage
 
 from . import views
@@ -114,6 +116,17 @@ def actor_widgets_button(page, user, view_name, next_url=None):
             icon_name="code",
             priority=90,
         )
+
+
+@hooks.register(MEMBER_SPACE_SECTIONS_HOOK)
+def member_widgets_section(*, actor, request) -> str:
+    """The member's dashboard links to its actor's widget code: members rarely open the
+    page header's menu, where the same link also is."""
+    return render_to_string(
+        "opendata/widgets/member_section.html",
+        {"actor": actor, "widgets_url": actor_widgets_url(actor)},
+        request=request,
+    )
 
 
 # The open-data page renders the sections this hook returns (title and HTML).

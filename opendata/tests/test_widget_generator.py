@@ -94,6 +94,17 @@ def test_actor_page_header_links_to_the_generator_for_whoever_may_edit(actors):
     assert f"/admin/widgets/acteur/{actors['a'].pk}/" in response.content.decode()
 
 
+def test_a_members_dashboard_links_to_its_own_actors_widgets_only(actors):
+    member = make_member(actors["a"], "membre_a")
+    html = logged_in(member.user).get("/admin/").content.decode()
+    soup = BeautifulSoup(html, "html.parser")
+    panel = soup.select_one("#votre-espace-section")
+    links = [a["href"] for a in panel.select(".member-widgets a")]
+    assert links == [f"/admin/widgets/acteur/{actors['a'].pk}/"]
+    assert "Obtenir le code du widget" in panel.get_text()
+    assert f"/admin/widgets/acteur/{actors['b'].pk}/" not in html
+
+
 def test_open_data_page_section_offers_every_widget(actors, rf):
     request = rf.get("/donnees-ouvertes/")
     sections = [fn(request) for fn in hooks.get_hooks("open_data_page_sections")]
