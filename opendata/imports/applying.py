@@ -2,10 +2,11 @@
 
 New actors are drafts under the directory, « à qualifier », placed from offline data only
 (their commune, else their département's centre: `directory.geography`, chosen by the plan;
-no network geocoding); new projects are drafts under their actor. An update is saved as a new
-revision of the page (built on its latest one, so an editor's pending changes are kept):
-a draft gets its row updated as well, a published page keeps its public version until an
-editor publishes the revision."""
+no network geocoding); new projects are drafts under their actor. Each new page has a first
+revision and a "created" entry in its history, as the admin's "add" view gives a page. An
+update is saved as a new revision of the page (built on its latest one, so an editor's
+pending changes are kept): a draft gets its row updated as well, a published page keeps its
+public version until an editor publishes the revision."""
 
 from __future__ import annotations
 
@@ -14,11 +15,13 @@ from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import F
+from django.db.models import CharField, F, OuterRef, Subquery
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from wagtail.models import Page, PageLogEntry
+from modelcluster.models import get_all_child_relations
+from wagtail.models import Page, PageLogEntry, Revision
 
 from directory.models import (
     ActorPage,
@@ -134,13 +137,60 @@ def _create(row: RowPlan, parent: Page, model, children: _Children, objects, use
     # A new page under the directory or an actor is no site's root: Wagtail's save would
     # ask the database for each page.
     page._is_site_root = False
-    # Logged in bulk afterwards (`_log_creations`).
+    # Its first revision and its history are written in bulk afterwards.
     page.save(clean=False, log_action=None)
     return page
 
 
-def _log_creations(model, pages: list[Page], user) -> None:
-    """The "created" entries of the pages' history, as `Page.save` would log them one by one."""
+def _first_revisions(model, created: list[tuple[Page, RowPlan]], objects, user) -> dict:
+    """Each new page's first revision, as the admin's "add" view saves one, so that an
+    imported draft has a date in the explorer's "Mis à jour" column and a history to compare
+    with. Built in memory and written in bulk: the vocabularies (already written by
+    `_link_vocabularies`) and the empty child relations are given to each page in memory
+    only, so that serialising it reads nothing from the database. Returns them by page id."""
+    content_type = ContentType.objects.get_for_model(model)
+    base_content_type = ContentType.objects.get_for_model(Page)
+    children = [relation.get_accessor_name() for relation in get_all_child_relations(model)]
+    now = timezone.now()
+    revisions = {}
+    for page, row in created:
+        for name in children:
+            getattr(page, name).set([])
+        for name in M2M_FIELDS:
+            getattr(page, name).set(
+                [objects[name][pk] for pk in row.many.get(name, ()) if pk in objects[name]]
+            )
+        page.draft_title = page.title
+        page.latest_revision_created_at = now
+        revisions[page.pk] = Revision(
+            content_type=content_type,
+            base_content_type=base_content_type,
+            object_id=str(page.pk),
+            user=user,
+            created_at=now,
+            content=page.serializable_data(),
+            object_str=str(page),
+        )
+    Revision.objects.bulk_create(revisions.values(), batch_size=500)
+    for page, _row in created:
+        page.latest_revision = revisions[page.pk]
+    # One UPDATE in the database, where `bulk_update` would build a CASE per page in Python.
+    first_revision = Revision.objects.filter(
+        base_content_type=base_content_type, object_id=Cast(OuterRef("pk"), CharField())
+    ).values("pk")[:1]
+    ids = list(revisions)
+    for start in range(0, len(ids), 500):  # within SQLite's limit of parameters
+        Page.objects.filter(pk__in=ids[start : start + 500]).update(
+            latest_revision=Subquery(first_revision),
+            latest_revision_created_at=now,
+            draft_title=F("title"),
+        )
+    return revisions
+
+
+def _log_creations(model, pages: list[Page], revisions: dict, user) -> None:
+    """The "created" entries of the pages' history, as the admin's "add" view logs them
+    (with the first revision)."""
     content_type = ContentType.objects.get_for_model(model)
     now = timezone.now()
     PageLogEntry.objects.bulk_create(
@@ -153,6 +203,7 @@ def _log_creations(model, pages: list[Page], user) -> None:
                 data={},
                 user=user,
                 page_id=page.pk,
+                revision=revisions[page.pk],
                 content_changed=True,
             )
             for page in pages
@@ -228,8 +279,9 @@ def apply_plan(
             if progress is not None:
                 progress(done, len(rows))
         children.count_children()
-        _log_creations(model, [page for page, _row in created], user)
         _link_vocabularies(model, created, objects)
+        revisions = _first_revisions(model, created, objects, user)
+        _log_creations(model, [page for page, _row in created], revisions, user)
         if model is ActorPage and created:
             # Their map features were computed before their vocabularies were written.
             refresh_map_properties(ActorPage.objects.filter(pk__in=applied.created))

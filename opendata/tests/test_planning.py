@@ -3,10 +3,12 @@ duplicate rules, label mappings, drafts « à qualifier », re-imports that chan
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from wagtail.models import Page, Revision
+from wagtail.models import Page, PageLogEntry, Revision
 
 from directory.models import ActorPage, ProjectPage, RegistrationRequest
 from directory.registration_selectors import find_duplicates
@@ -231,6 +233,44 @@ def test_generic_email_domains_match_nothing(directory):
     ActorPageFactory(parent=directory, title="Sans rapport", email="contact@gmail.com")
     row = dry_run(one_actor(**{"E-mail": "bureau@gmail.com", "Site": ""})).rows[0]
     assert row.status == "new"
+
+
+def test_an_imported_draft_has_a_first_revision_and_its_history_like_a_page_added_by_hand(
+    directory, editor
+):
+    with CaptureQueriesContext(connection) as captured:
+        applied = apply_plan(plan=dry_run(csv_bytes(actor_rows(6, problems=False))), user=editor)
+    # The revisions are serialised from memory: no query per page for its comments, its
+    # tags or its vocabularies.
+    per_page = re.compile(
+        r'"(wagtailcore_comment"\."page_id|directory_actorpagetag"\."content_object_id)" = \d'
+    )
+    assert not [
+        query["sql"] for query in captured.captured_queries if per_page.search(query["sql"])
+    ]
+    actors = ActorPage.objects.filter(pk__in=applied.created).order_by("pk")
+    assert len(actors) == 6
+    for actor in actors:
+        revision = actor.latest_revision
+        assert revision is not None and revision.user == editor
+        # The explorer's "Mis à jour" column and its default order read this date.
+        assert actor.latest_revision_created_at == revision.created_at
+        assert actor.draft_title == actor.title
+        draft = revision.as_object()
+        assert (draft.title, draft.siret, draft.city) == (actor.title, actor.siret, actor.city)
+        assert {theme.pk for theme in draft.themes.all()} == {
+            theme.pk for theme in actor.themes.all()
+        }
+        assert {goal.pk for goal in draft.sdgs.all()} == {goal.pk for goal in actor.sdgs.all()}
+        entry = PageLogEntry.objects.get(page=actor, action="wagtail.create")
+        assert entry.revision_id == revision.pk and entry.user == editor
+    # Published by an editor from that revision, the page is what the import wrote.
+    first = actors[0]
+    first.latest_revision.publish(user=editor)
+    first.refresh_from_db()
+    assert first.live and first.themes.exists()
+    # A re-import compares with those revisions and still finds nothing to change.
+    assert dry_run(csv_bytes(actor_rows(6, problems=False))).counts["unchanged"] == 6
 
 
 def test_an_update_is_a_revision_and_keeps_the_published_version(directory, editor):
