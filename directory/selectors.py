@@ -11,11 +11,13 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import orjson
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Max, Model, Q, QuerySet, TextField
 from django.db.models.functions import Cast
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries as country_names
 from wagtail.models import Page
@@ -722,6 +724,33 @@ def cached_export(
             kind=kind, filters=filters, directory=find_directory(), dialect=dialect
         ),
     )
+
+
+def public_exports_or_404(directory: DirectoryPage) -> DirectoryPage:
+    """The directory if its exports are public (live, no view restriction), else 404."""
+    if not directory.live or directory.get_view_restrictions().exists():
+        raise Http404
+    return directory
+
+
+def directory_map_opening(
+    *, directory: DirectoryPage, filters: DirectoryFilters, host: str
+) -> dict[str, Any] | None:
+    """The map's opening bounds and clusters for a page that shows the directory's map (the
+    directory itself, the map widget), from the light feed that page links to: under the
+    cache scope the feed's request will have (as `views.export` computes it), which this
+    fills for it. None where that feed answers 404 (a draft or a restricted directory):
+    nothing is cached then."""
+    parts = urlsplit(directory.export_url("actors.map.json"))
+    page_path = parts.path.lstrip("/").removesuffix("actors.map.json")
+    try:
+        return cached_map_opening(
+            scope=f"{parts.netloc or host}/{page_path}",
+            filters=filters,
+            find_directory=lambda: public_exports_or_404(directory),
+        )
+    except Http404:
+        return None
 
 
 def cached_map_opening(

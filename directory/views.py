@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -107,25 +106,6 @@ def _map_context(*, directory: DirectoryPage, filters: DirectoryFilters, export:
     }
 
 
-def _map_opening(
-    request: HttpRequest, *, directory: DirectoryPage, filters: DirectoryFilters
-) -> dict | None:
-    """The map's opening bounds and clusters, from the light feed the page links to: under
-    the cache scope its request will have (`export`), which this fills for it. None where
-    that feed answers 404 (a draft or a restricted directory): nothing is cached then."""
-
-    parts = urlsplit(directory.export_url("actors.map.json"))
-    page_path = parts.path.lstrip("/").removesuffix("actors.map.json")
-    try:
-        return selectors.cached_map_opening(
-            scope=f"{parts.netloc or request.get_host()}/{page_path}",
-            filters=filters,
-            find_directory=lambda: _public_or_404(directory),
-        )
-    except Http404:
-        return None
-
-
 @routing.page_view("directory.actor_list")
 def actor_list(request: HttpRequest, *, directory: DirectoryPage) -> HttpResponse:
     filters = DirectoryFilters.from_query(request.GET)
@@ -145,7 +125,9 @@ def actor_list(request: HttpRequest, *, directory: DirectoryPage) -> HttpRespons
             count=counts["total"],
         ),
         **_map_context(directory=directory, filters=filters, export="actors.geojson"),
-        "map_opening": _map_opening(request, directory=directory, filters=filters),
+        "map_opening": selectors.directory_map_opening(
+            directory=directory, filters=filters, host=request.get_host()
+        ),
     }
     return directory.render(
         request, template="directory/directory_page.html", context_overrides=context
@@ -185,14 +167,7 @@ def _find_directory(request: HttpRequest, page_path: str) -> DirectoryPage:
     directory = route[0] if route else None
     if not isinstance(directory, DirectoryPage):
         raise Http404
-    return _public_or_404(directory)
-
-
-def _public_or_404(directory: DirectoryPage) -> DirectoryPage:
-    """The directory if its exports are public (live, no view restriction), else 404."""
-    if not directory.live or directory.get_view_restrictions().exists():
-        raise Http404
-    return directory
+    return selectors.public_exports_or_404(directory)
 
 
 @require_safe

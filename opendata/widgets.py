@@ -24,6 +24,7 @@ from django.views.decorators.http import require_safe
 
 from directory.filters import DirectoryFilters
 from directory.models.pages import map_settings
+from directory.selectors import directory_map_opening
 from events.filters import AgendaFilters
 
 from . import widgets_selectors as selectors
@@ -114,6 +115,10 @@ def map_widget(request: HttpRequest) -> tuple[int, str]:
                 "feed_url": directory.export_url("actors.map.json") + suffix,
                 "popup_url": f"{directory.url}acteur/{{id}}/popup.html",
                 "directory_url": f"{directory.get_full_url()}{suffix}",
+                # The first clusters, drawn before the feed arrives, as on the directory.
+                "map_opening": directory_map_opening(
+                    directory=directory, filters=filters, host=request.get_host()
+                ),
                 **map_settings(),
             },
         )

@@ -132,6 +132,27 @@ def test_the_map_widget_draws_on_another_site(
     assert browser_page.errors == []
 
 
+def test_the_map_widget_draws_its_first_clusters_before_its_feed_arrives(
+    live_server, content, other_origin, browser_page: BrowserPage
+) -> None:
+    page = browser_page.page
+    held = []
+    # The widget's feed is neither answered nor refused until let through.
+    page.route("**/actors.map.json*", lambda route: held.append(route))
+    page.goto(other_origin(embedding_page(f"{live_server.url}/widgets/carte/?odd=6")))
+    frame = page.frame_locator("iframe")
+    drawn = frame.locator("#directory-map .leaflet-marker-pane .leaflet-marker-icon")
+    drawn.first.wait_for()
+    assert held, "the widget asked for its feed"
+    assert frame.locator("#directory-map[data-loaded]").count() == 0
+    counted = sum(int(text) if text.strip().isdigit() else 1 for text in drawn.all_inner_texts())
+    assert counted == 4  # every ODD 6 actor, in the page's clusters
+    for route in held:
+        route.continue_()
+    frame.locator("#directory-map[data-loaded='4']").wait_for(state="attached")
+    assert browser_page.errors == []
+
+
 def test_the_directory_map_clusters_the_light_feed_and_fetches_a_popup(
     live_server, content, browser_page: BrowserPage
 ) -> None:

@@ -4,6 +4,7 @@ showing only what any visitor of the portal may see."""
 from __future__ import annotations
 
 import gzip
+import json
 from http import HTTPStatus
 
 import pytest
@@ -13,6 +14,7 @@ from django.test import override_settings
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
+from directory.models import ActorPage
 from directory.tests.factories import ActorPageFactory, DirectoryPageFactory, ProjectPageFactory
 from directory.tests.factories import sdgs as sdg_rows
 from events.models.pages import Audience, EventKind
@@ -191,9 +193,33 @@ def test_map_widget_reads_the_light_feed_with_the_filters(client, content):
     map_element = soup.find(id="directory-map")
     assert map_element["data-geojson-url"] == "/annuaire/actors.map.json?odd=6&departement=33"
     assert map_element["data-popup-url"] == "/annuaire/acteur/{id}/popup.html"
-    scripts = [script["src"] for script in soup.find_all("script")]
+    scripts = [script["src"] for script in soup.find_all("script", src=True)]
     assert any("leaflet.js" in src for src in scripts)
     assert any("directory-map.js" in src for src in scripts)
+
+
+def test_map_widget_carries_its_first_clusters_for_the_same_filters(client, content):
+    ActorPageFactory(
+        parent=content["directory"],
+        title="Puits de Pau",
+        location="SRID=4326;POINT(-0.3708 43.2951)",
+        departement=content["actor"].departement,
+        sdgs=sdg_rows(4),
+    )
+    soup = soup_of(client.get("/widgets/carte/?odd=6&departement=33"))
+    map_element = soup.find(id="directory-map")
+    assert map_element["data-opening"] == "directory-map-opening"
+    opening = json.loads(soup.find(id="directory-map-opening").string)
+    # Only the filtered actor (ODD 6), as the feed the script loads next.
+    assert opening["count"] == 1
+    groups = [group for zoom in opening["zooms"].values() for group in zoom]
+    assert {tuple(group[2:5]) for group in groups} == {(1, content["actor"].pk, "Eau Vive Gironde")}
+    unfiltered = json.loads(
+        soup_of(client.get("/widgets/carte/")).find(id="directory-map-opening").string
+    )
+    # Without filters, every placed actor (the factory places the others too).
+    placed = ActorPage.objects.live().filter(latitude__isnull=False).count()
+    assert placed >= 2 and unfiltered["count"] == placed
 
 
 def test_widget_query_counts_do_not_grow_with_rows(client, content, django_assert_max_num_queries):
