@@ -172,8 +172,6 @@ def _first_revisions(model, created: list[tuple[Page, RowPlan]], objects, user) 
             object_str=str(page),
         )
     Revision.objects.bulk_create(revisions.values(), batch_size=500)
-    for page, _row in created:
-        page.latest_revision = revisions[page.pk]
     # One UPDATE in the database, where `bulk_update` would build a CASE per page in Python.
     first_revision = Revision.objects.filter(
         base_content_type=base_content_type, object_id=Cast(OuterRef("pk"), CharField())
