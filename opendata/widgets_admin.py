@@ -19,23 +19,31 @@ from django.views.decorators.http import require_safe
 
 from directory.models import ActorPage
 
-from .widgets_forms import WidgetSnippetForm, snippet
+from .widgets_forms import WidgetSnippetForm, frame_titles, snippet
 from .widgets_selectors import site_root_url
 
 
 def generator_html(
-    *, request: HttpRequest | None, action: str, actor_key: str = "", prefix: str = ""
+    *,
+    request: HttpRequest | None,
+    action: str,
+    actor_key: str = "",
+    actor_name: str = "",
+    prefix: str = "",
 ) -> SafeString:
     """The generator's form, code and preview; its choice from the request's query string
     (the form's GET without JavaScript)."""
     data = request.GET if request is not None and "widget" in request.GET else None
     form = WidgetSnippetForm(data, actor_key=actor_key, auto_id=f"{prefix}%s")
     base_url = site_root_url()
+    titles = frame_titles(actor_name=actor_name)
     return render_to_string(
         "opendata/widgets/generator.html",
         {
             "form": form,
-            "snippet": snippet(base_url=base_url, choice=form.choice()),
+            "snippet": snippet(base_url=base_url, choice=form.choice(), titles=titles),
+            "titles": titles,
+            "titles_id": f"{prefix}widget-titles",
             "base_url": base_url,
             "action": action,
             "prefix": prefix,
@@ -58,7 +66,9 @@ def actor_widgets_view(request: HttpRequest, page_id: int) -> HttpResponse:
         {
             "actor": actor,
             "live": actor.live,
-            "generator": generator_html(request=request, action=request.path, actor_key=actor.slug),
+            "generator": generator_html(
+                request=request, action=request.path, actor_key=actor.slug, actor_name=actor.title
+            ),
             "page_title": title,
             "header_title": title,
             "header_icon": "code",

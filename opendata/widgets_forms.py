@@ -36,6 +36,19 @@ FRAME_TITLES = {
     "agenda": _("Agenda – SO Coopération"),
     "appels": _("Appels à projets ouverts – SO Coopération"),
 }
+
+
+def frame_titles(*, actor_name: str = "") -> dict[str, str]:
+    """Each widget's frame title, the actor's naming it when the generator knows which
+    actor it is (its admin page); `widget-snippet.js` reads the same titles from the page."""
+    titles = {kind: str(title) for kind, title in FRAME_TITLES.items()}
+    if actor_name:
+        titles["acteur"] = _("Événements et projets de %(actor)s – SO Coopération") % {
+            "actor": actor_name
+        }
+    return titles
+
+
 # An actor's id or slug, as the widget's URL takes it.
 ACTOR_KEY = re.compile(r"[0-9A-Za-z_\-]{1,255}")
 DEFAULT_HEIGHTS = {"acteur": 480, "carte": 480, "agenda": 480, "appels": 400}
@@ -105,9 +118,11 @@ class Snippet:
     code: str
 
 
-def snippet(*, base_url: str, choice: dict[str, str]) -> Snippet | None:
-    """The widget's address and `<iframe>` code for this choice; None for the actor widget
-    without an actor."""
+def snippet(
+    *, base_url: str, choice: dict[str, str], titles: dict[str, str] | None = None
+) -> Snippet | None:
+    """The widget's address and `<iframe>` code for this choice (its title from `titles`,
+    `frame_titles()` by default); None for the actor widget without an actor."""
     kind = choice["widget"]
     if kind == "acteur":
         actor = str(choice.get("actor") or "").strip().strip("/").rsplit("/", 1)[-1]
@@ -118,7 +133,7 @@ def snippet(*, base_url: str, choice: dict[str, str]) -> Snippet | None:
         path = f"/widgets/{kind}/"
     query = urlencode([(name, choice[name]) for name in WIDGET_FILTERS[kind] if choice.get(name)])
     url = f"{base_url.rstrip('/')}{path}{'?' + query if query else ''}"
-    title = str(FRAME_TITLES[kind])
+    title = (titles or frame_titles())[kind]
     height = int(choice["height"])
     code = format_html(
         '<iframe src="{}" title="{}" width="400" height="{}" loading="lazy" '

@@ -8,10 +8,13 @@ import os
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
 
 import pytest
+from wagtail.models import Site
 
 from directory.tests.factories import ActorPageFactory, DirectoryPageFactory, departement, sdgs
+from directory.tests.registration_helpers import make_member
 from events.models.pages import Audience
 from events.tests.factories import EventIndexPageFactory, make_event
 from home.tests.factories import make_site_with_home
@@ -117,6 +120,36 @@ def test_a_pasted_actor_widget_shows_its_events_on_another_site(
     assert frame.locator("h1").inner_text() == "Eau Vive Gironde"
     assert "Réunion réservée" not in frame.locator("main").inner_text()
     assert (widget_url, 200) in browser_page.responses
+    assert browser_page.errors == []
+
+
+def test_a_member_gets_its_widget_code_from_its_dashboard_and_changes_it(
+    live_server, content, browser_page: BrowserPage
+) -> None:
+    member = make_member(content["actor"], "membre_eau_vive")
+    # The code points at the site's own address: here, the test server's.
+    address = urlsplit(live_server.url)
+    Site.objects.update(hostname=address.hostname, port=address.port)
+    page = browser_page.page
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", member.user.username)
+    page.fill("#id_password", "mot-de-passe-membre")
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Obtenir le code du widget").click()
+    code = page.locator("textarea[data-generator-code]")
+    title = "Événements et projets de Eau Vive Gironde – SO Coopération"
+    assert f'title="{title}"' in code.input_value()
+    # The script rebuilds the code as the form changes, with the same title.
+    page.fill("input[name=height]", "640")
+    page.locator("input[name=height]").dispatch_event("change")
+    page.wait_for_function(
+        "() => document.querySelector('textarea[data-generator-code]').value.includes('640')"
+    )
+    rebuilt = code.input_value()
+    assert f'title="{title}"' in rebuilt and 'height="640"' in rebuilt
+    assert "/widgets/acteur/eau-vive-gironde/" in rebuilt
     assert browser_page.errors == []
 
 

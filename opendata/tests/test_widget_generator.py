@@ -4,6 +4,7 @@ hook)."""
 
 from __future__ import annotations
 
+import json
 from http import HTTPStatus
 
 import pytest
@@ -50,7 +51,8 @@ def test_a_member_gets_its_own_actor_snippet_and_not_another(actors):
     assert response.status_code == HTTPStatus.OK
     iframe = iframe_of(response.content.decode())
     assert iframe["src"] == "http://localhost/widgets/acteur/acteur-alpha/"
-    assert iframe["title"]
+    # The frame's title names the actor for the screen readers of the member's site.
+    assert iframe["title"] == "Événements et projets de Acteur Alpha – SO Coopération"
     assert iframe["loading"] == "lazy"
     assert iframe["width"] and iframe["height"]
     # The preview shows the same widget; the copy button is there for the script.
@@ -124,3 +126,18 @@ def test_a_hostile_actor_value_gives_no_code(actors, rf):
     html = str(open_data_widgets_section(request).html)
     assert "<script>x" not in html
     assert iframe_of(html) is None
+
+
+def test_a_hostile_actor_name_stays_text_in_the_code_and_the_scripts_titles(actors):
+    hostile = '"><script>alert(1)</script>'
+    actor = ActorPageFactory(
+        parent=actors["a"].get_parent(), title=f"Acteur {hostile}", slug="acteur-hostile"
+    )
+    response = logged_in(make_editor()).get(f"/admin/widgets/acteur/{actor.pk}/")
+    html = response.content.decode()
+    assert "<script>alert(1)" not in html
+    assert iframe_of(html)["title"] == f"Événements et projets de Acteur {hostile} – SO Coopération"
+    soup = BeautifulSoup(html, "html.parser")
+    titles = json.loads(soup.find(id="widget-titles").string)
+    assert titles["acteur"] == iframe_of(html)["title"]
+    assert titles["carte"] == "Carte des acteurs – SO Coopération"

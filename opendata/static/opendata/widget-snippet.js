@@ -9,16 +9,20 @@
         agenda: ["type", "theme", "departement"],
         appels: [],
     };
-    var TITLES = {
-        acteur: "Événements et projets – SO Coopération",
-        carte: "Carte des acteurs – SO Coopération",
-        agenda: "Agenda – SO Coopération",
-        appels: "Appels à projets ouverts – SO Coopération",
-    };
     var ACTOR_KEY = /^[0-9A-Za-z_-]{1,255}$/;
 
     function attr(value) {
         return String(value).replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+    }
+
+    // The frames' titles, from the page (opendata/widgets_forms.py `frame_titles`).
+    function titles(root) {
+        var script = document.getElementById(root.dataset.titles);
+        try {
+            return script ? JSON.parse(script.textContent) : {};
+        } catch (error) {
+            return {};
+        }
     }
 
     function value(form, name) {
@@ -45,7 +49,7 @@
             height = 480;
         }
         var url = root.dataset.baseUrl.replace(/\/+$/, "") + path + (query ? "?" + query : "");
-        var title = TITLES[kind];
+        var title = titles(root)[kind] || "";
         return {
             url: url,
             title: title,
