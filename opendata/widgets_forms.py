@@ -43,7 +43,7 @@ def frame_titles(*, actor_name: str = "") -> dict[str, str]:
     actor it is (its admin page); `widget-snippet.js` reads the same titles from the page."""
     titles = {kind: str(title) for kind, title in FRAME_TITLES.items()}
     if actor_name:
-        titles["acteur"] = _("Événements et projets de %(actor)s – SO Coopération") % {
+        titles["acteur"] = _("%(actor)s : événements et projets – SO Coopération") % {
             "actor": actor_name
         }
     return titles

@@ -139,7 +139,7 @@ def test_a_member_gets_its_widget_code_from_its_dashboard_and_changes_it(
     with page.expect_navigation():
         page.get_by_role("link", name="Obtenir le code du widget").click()
     code = page.locator("textarea[data-generator-code]")
-    title = "Événements et projets de Eau Vive Gironde – SO Coopération"
+    title = "Eau Vive Gironde : événements et projets – SO Coopération"
     assert f'title="{title}"' in code.input_value()
     # The script rebuilds the code as the form changes, with the same title.
     page.fill("input[name=height]", "640")

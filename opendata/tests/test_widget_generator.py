@@ -52,7 +52,7 @@ def test_a_member_gets_its_own_actor_snippet_and_not_another(actors):
     iframe = iframe_of(response.content.decode())
     assert iframe["src"] == "http://localhost/widgets/acteur/acteur-alpha/"
     # The frame's title names the actor for the screen readers of the member's site.
-    assert iframe["title"] == "Événements et projets de Acteur Alpha – SO Coopération"
+    assert iframe["title"] == "Acteur Alpha : événements et projets – SO Coopération"
     assert iframe["loading"] == "lazy"
     assert iframe["width"] and iframe["height"]
     # The preview shows the same widget; the copy button is there for the script.
@@ -136,7 +136,7 @@ def test_a_hostile_actor_name_stays_text_in_the_code_and_the_scripts_titles(acto
     response = logged_in(make_editor()).get(f"/admin/widgets/acteur/{actor.pk}/")
     html = response.content.decode()
     assert "<script>alert(1)" not in html
-    assert iframe_of(html)["title"] == f"Événements et projets de Acteur {hostile} – SO Coopération"
+    assert iframe_of(html)["title"] == f"Acteur {hostile} : événements et projets – SO Coopération"
     soup = BeautifulSoup(html, "html.parser")
     titles = json.loads(soup.find(id="widget-titles").string)
     assert titles["acteur"] == iframe_of(html)["title"]
